@@ -1,0 +1,85 @@
+"""Shared plan builders for the network rule tests (RFC 5737 / RFC 1918 addresses only)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from wizard.network import Plan, parse_plan
+
+BASE_PLAN: dict[str, Any] = {
+    "version": 1,
+    "name": "fra-datacenter",
+    "scenario": "hybrid_cloud",
+    "routing": {"mode": "static", "branch_interconnection": False, "nqa": False},
+    "gateways": [
+        {
+            "name": "vpngw-fra",
+            "region": "eu-de",
+            "vpc": "vpc-prod",
+            "vpc_cidrs": ["192.168.0.0/16"],
+            "local_subnets": ["192.168.1.0/24"],
+            "flavor": "Professional1",
+            "ha_mode": "active-active",
+            "attachment": "vpc",
+            "network_type": "public",
+            "bgp_asn": 64512,
+            "ip_addresses": ["198.51.100.10", "198.51.100.11"],
+        }
+    ],
+    "sites": [
+        {
+            "name": "Berlin",
+            "gateway_ips": ["203.0.113.10"],
+            "bgp_asn": 65010,
+            "platform": "strongswan",
+            "subnets": ["10.1.0.0/16"],
+            "outside_interface": "",
+        }
+    ],
+    "tunnels": [],
+    "policy_rules": [],
+    "direct_connect": None,
+    "ike": {
+        "version": "v2",
+        "negotiation_mode": "main",
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "dh_group": "group20",
+        "lifetime_seconds": 86400,
+        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
+    },
+    "ipsec": {
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "pfs": "group20",
+        "lifetime_seconds": 3600,
+        "transform_protocol": "esp",
+        "encapsulation_mode": "tunnel",
+    },
+    "psk": "Example-Key-2024:ok",
+}
+
+
+def plan_data(**changes: Any) -> dict[str, Any]:
+    """A deep copy of the base plan with top-level keys replaced."""
+    data = copy.deepcopy(BASE_PLAN)
+    data.update(copy.deepcopy(changes))
+    return data
+
+
+def build(data: dict[str, Any]) -> Plan:
+    plan, findings = parse_plan(data)
+    assert plan is not None, findings
+    return plan
+
+
+@pytest.fixture
+def make_plan() -> Callable[..., Plan]:
+    def make(**changes: Any) -> Plan:
+        return build(plan_data(**changes))
+
+    return make
