@@ -1,0 +1,1 @@
+"""Services: every write of the domain. Keyword-only, typed, one transaction each."""
