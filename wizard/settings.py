@@ -180,6 +180,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# Calls per user and minute on the expensive endpoints.
+RATE_LIMITS = {
+    "validate": env_int("RATE_LIMIT_VALIDATE", 600, minimum=1, maximum=100000),
+    "import": env_int("RATE_LIMIT_IMPORT", 20, minimum=1, maximum=10000),
+    "download": env_int("RATE_LIMIT_DOWNLOAD", 120, minimum=1, maximum=100000),
+}
+
 # The cloud provider that provisioning talks to.
 WIZARD_PROVIDER = env_choice("WIZARD_PROVIDER", "sandbox", ("sandbox", "huaweicloud", "strongswan"))
 SANDBOX_DELAY_SECONDS = env_float("SANDBOX_DELAY_SECONDS", 0.0, minimum=0.0, maximum=60.0)

@@ -1,0 +1,50 @@
+"""Per-user limits on expensive endpoints (live validation, plan import, downloads)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+View = Callable[..., HttpResponse]
+
+
+def rate_limited(scope: str) -> Callable[[View], View]:
+    """Allow settings.RATE_LIMITS[scope] calls per user (or address) a minute; then 429 with a message."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            limit = settings.RATE_LIMITS[scope]
+            who = (
+                f"user:{request.user.pk}"
+                if request.user.is_authenticated
+                else f"ip:{request.META.get('REMOTE_ADDR')}"
+            )
+            window = int(time.time() // 60)
+            key = f"ratelimit:{scope}:{who}:{window}"
+            cache.add(key, 0, timeout=61)
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=61)
+                count = 1
+            if count > limit:
+                message = (
+                    f"Too many requests: at most {limit} per minute are allowed here. "
+                    f"Wait {60 - int(time.time()) % 60} seconds and try again."
+                )
+                body = render_to_string("includes/rate_limited.html", {"message": message}, request=request)
+                response = HttpResponse(body, status=429)
+                response["Retry-After"] = str(60 - int(time.time()) % 60)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
