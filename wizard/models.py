@@ -214,3 +214,74 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events are append-only.")
+
+
+class ProvisioningJob(models.Model):
+    """The provisioning of one request: the step it reached, and which worker task holds it until when.
+
+    A task works on a request only while it holds the lease (`owner`, `lease_until`); a task that dies leaves
+    an expired lease behind, which the reconciler notices and hands to a new task.
+    """
+
+    request = models.OneToOneField(
+        ConnectionRequest, on_delete=models.CASCADE, related_name="provisioning_job"
+    )
+    step = models.CharField(max_length=32, blank=True)
+    owner = models.CharField(max_length=64, blank=True, help_text="Id of the task holding the lease.")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"provisioning of request #{self.request_id} ({self.step or 'queued'})"
+
+
+class ProviderResource(models.Model):
+    """A provider resource created for a request that has no row of its own (customer gateway, monitor, ...).
+
+    Recorded as soon as the provider returns its id, so that a retry reuses it instead of creating another.
+    """
+
+    request = models.ForeignKey(
+        ConnectionRequest, on_delete=models.CASCADE, related_name="provider_resources"
+    )
+    key = models.CharField(
+        max_length=160, help_text="What the resource is for, e.g. customer_gateway:Berlin:1."
+    )
+    kind = models.CharField(max_length=32)
+    provider = models.CharField(max_length=16)
+    provider_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "key"], name="provider_resource_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.provider_id}"
+
+
+class SandboxResource(models.Model):
+    """A cloud resource of the sandbox provider: the database stands in for the cloud API."""
+
+    kind = models.CharField(max_length=32)
+    provider_id = models.CharField(max_length=64, unique=True)
+    identity = models.CharField(
+        max_length=255, unique=True, help_text="What makes a second create call the same resource."
+    )
+    name = models.CharField(max_length=64)
+    status = models.CharField(max_length=32)
+    attributes = models.JSONField(default=dict, blank=True)
+    ready_at = models.DateTimeField(help_text="When the resource leaves PENDING_CREATE.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.status})"
