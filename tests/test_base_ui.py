@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ PAGE_TEMPLATES = [
     "registration/login.html",
     "registration/password_change_form.html",
     "registration/password_change_done.html",
+    "registration/locked_out.html",
     "wizard/home.html",
     "403.html",
     "404.html",
@@ -181,6 +183,12 @@ def test_password_change_done_page_confirms(client: Client) -> None:
     response = client.get(reverse("password_change_done"))
     assert response.status_code == 200
     assert "Your password has been changed." in response.content.decode()
+
+
+def test_locked_out_page_says_how_long_sign_in_is_paused() -> None:
+    html = render_to_string("registration/locked_out.html", {"cooloff_timedelta": timedelta(minutes=15)})
+    assert "sign-in is\n        paused for 15 minutes." in html
+    assert STYLESHEET in html
 
 
 # ---------- The shell around every signed-in page ----------
