@@ -63,3 +63,9 @@ def test_password_change_rejects_a_weak_password_next_to_the_field(client, membe
     )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
+
+
+def test_health_probe_answers_without_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
