@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,9 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import permission_denied, server_error
+from playwright.sync_api import Dialog, Page, sync_playwright
 
+from tests.conftest import require
 from wizard.choices import GatewayStatus, RequestStatus, TunnelStatus
 from wizard.models import Team
 
@@ -354,3 +357,75 @@ def test_config_viewer_escapes_the_text_and_offers_copy() -> None:
     assert "<code>secret = &lt;psk&gt;</code></pre>" in html
     assert 'data-copy-target="config-hq" hidden' in html
     assert "Download" not in html
+
+
+# ---------- app.js in a real browser ----------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ORIGIN = "http://localhost:8123"  # localhost is a secure context, so the Clipboard API is available
+FIXTURE_PAGE = """<!DOCTYPE html><html><head><script src="/app.js" defer></script></head><body>
+<details data-menu id="menu"><summary>Account</summary><a href="#">Change password</a></details>
+<form id="delete" method="post" action="/deleted" data-confirm="Delete this request?">
+<button>Delete</button></form>
+<button type="button" data-copy-target="config" hidden>Copy</button>
+<pre id="config">conn hq-to-cloud-1
+  right=203.0.113.21</pre>
+<p id="outside">elsewhere</p>
+</body></html>"""
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A Chromium page where ORIGIN serves FIXTURE_PAGE and our app.js, straight from the files."""
+    require(CHROMIUM.exists(), "Chromium is not installed at /usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ORIGIN)
+        page = context.new_page()
+        page.route(f"{ORIGIN}/", lambda route: route.fulfill(body=FIXTURE_PAGE, content_type="text/html"))
+        page.route(f"{ORIGIN}/app.js", lambda route: route.fulfill(path=STATIC_DIR / "app.js"))
+        page.route(
+            f"{ORIGIN}/deleted", lambda route: route.fulfill(body="deleted", content_type="text/plain")
+        )
+        page.goto(f"{ORIGIN}/")
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+def test_copy_button_appears_with_the_script_and_copies_the_configuration(page: Page) -> None:
+    button = page.locator("[data-copy-target=config]")
+    button.click()
+    assert button.text_content() == "Copied"
+    assert page.evaluate("navigator.clipboard.readText()") == "conn hq-to-cloud-1\n  right=203.0.113.21"
+
+
+@pytest.mark.browser
+def test_declining_the_confirmation_keeps_the_form_from_submitting(page: Page) -> None:
+    questions: list[str] = []
+
+    def decline(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    page.click("#delete button")
+    assert questions == ["Delete this request?"]
+    assert page.url == f"{ORIGIN}/"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#delete button")
+    assert page.url == f"{ORIGIN}/deleted"
+
+
+@pytest.mark.browser
+def test_menu_closes_on_escape_and_on_a_click_outside(page: Page) -> None:
+    page.click("#menu summary")
+    assert page.evaluate("document.getElementById('menu').open")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('menu').open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.click("#menu summary")
+    page.click("#outside")
+    assert not page.evaluate("document.getElementById('menu').open")
