@@ -183,7 +183,8 @@ class DeviceConfig(models.Model):
 
     class Meta:
         ordering = ["request", "peer", "platform"]
-        constraints = [models.UniqueConstraint(fields=["request", "peer", "platform"], name="config_unique")]
+        # One row per generated file: a device may get several (strongSwan with BGP: swanctl.conf + frr.conf).
+        constraints = [models.UniqueConstraint(fields=["request", "filename"], name="config_unique_file")]
 
     def __str__(self) -> str:
         return self.filename
