@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from socket import inet_aton, inet_ntoa
 from typing import NamedTuple
 
 import netaddr
@@ -54,12 +55,21 @@ def parse_ipv4(text: str) -> int | None:
 
 
 def parse_block(text: str) -> Block | None:
-    """A canonical IPv4 CIDR block (mask given, no host bits), or ``None`` — see ``explain_block``."""
-    match = _CIDR.fullmatch(text)
-    if match is None:
+    """A canonical IPv4 CIDR block (mask given, no host bits), or ``None`` — see ``explain_block``.
+
+    ``inet_aton`` is lenient ("10.1" is an address to it), so the address must also read back unchanged.
+    """
+    address, slash, length_text = text.partition("/")
+    try:
+        packed = inet_aton(address)
+    except (OSError, ValueError):
         return None
-    a, b, c, d, length = (int(part) for part in match.groups())
-    first = (a << 24) | (b << 16) | (c << 8) | d
+    if not slash or inet_ntoa(packed) != address or not length_text.isdigit():
+        return None
+    length = int(length_text)
+    if length > 32 or str(length) != length_text:
+        return None
+    first = int.from_bytes(packed, "big")
     size = 1 << (32 - length)
     if first & (size - 1):
         return None
@@ -177,3 +187,19 @@ def containing_block(text: str) -> Block | None:
         return block_of(address & ~((1 << (32 - length)) - 1) & ADDRESS_SPACE_LAST, length)
     address = parse_ipv4(text)
     return None if address is None else Block(address, address, 32)
+
+
+def nested_pairs(blocks: Sequence[Block]) -> Iterator[tuple[int, int]]:
+    """Every pair of overlapping blocks as (outer index, inner index), by one sort and a stack.
+
+    CIDR blocks are either disjoint or nested, so the blocks still open on the stack when a block starts are
+    exactly the ones containing it (identical blocks included).
+    """
+    order = sorted(range(len(blocks)), key=lambda i: (blocks[i].first, -blocks[i].last))
+    stack: list[int] = []
+    for index in order:
+        while stack and blocks[stack[-1]].last < blocks[index].first:
+            stack.pop()
+        for outer in stack:
+            yield outer, index
+        stack.append(index)
