@@ -1,0 +1,171 @@
+"""People, teams and requests for the review tests (RFC 5737 / RFC 1918 addresses only)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from wizard.choices import RequestStatus, Scenario
+from wizard.models import ConnectionRequest, Gateway, Team
+
+PASSWORD = "review-passphrase-2024"
+PSK = "Example-Key-2024:ok"
+
+PLAN: dict[str, Any] = {
+    "version": 1,
+    "name": "fra-datacenter",
+    "scenario": "hybrid_cloud",
+    "routing": {"mode": "static", "branch_interconnection": False, "nqa": False},
+    "gateways": [
+        {
+            "name": "vpngw-fra",
+            "region": "eu-de",
+            "vpc": "vpc-prod",
+            "vpc_cidrs": ["192.168.0.0/16"],
+            "local_subnets": ["192.168.1.0/24"],
+            "flavor": "Basic",
+            "ha_mode": "active-active",
+            "attachment": "vpc",
+            "network_type": "public",
+            "bgp_asn": 64512,
+            "ip_addresses": ["198.51.100.10", "198.51.100.11"],
+        }
+    ],
+    "sites": [
+        {
+            "name": "Berlin",
+            "gateway_ips": ["203.0.113.10"],
+            "bgp_asn": None,
+            "platform": "strongswan",
+            "subnets": ["10.1.0.0/16"],
+            "outside_interface": "",
+        }
+    ],
+    "tunnels": [],
+    "policy_rules": [],
+    "direct_connect": None,
+    "ike": {
+        "version": "v2",
+        "negotiation_mode": "main",
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "dh_group": "group20",
+        "lifetime_seconds": 86400,
+        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
+    },
+    "ipsec": {
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "pfs": "group20",
+        "lifetime_seconds": 3600,
+        "transform_protocol": "esp",
+        "encapsulation_mode": "tunnel",
+    },
+}
+
+
+def make_user(username: str, *, staff: bool = False, superuser: bool = False) -> AbstractBaseUser:
+    return get_user_model().objects.create_user(
+        username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+    )
+
+
+@pytest.fixture
+def team() -> Team:
+    return Team.objects.create(name="Network Berlin")
+
+
+@pytest.fixture
+def other_team() -> Team:
+    return Team.objects.create(name="Network Munich")
+
+
+@pytest.fixture
+def member(team: Team) -> AbstractBaseUser:
+    user = make_user("alice")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(other_team: Team) -> AbstractBaseUser:
+    user = make_user("mallory")
+    other_team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def reviewer() -> AbstractBaseUser:
+    return make_user("rita", staff=True)
+
+
+@pytest.fixture
+def second_reviewer() -> AbstractBaseUser:
+    return make_user("rolf", staff=True)
+
+
+@pytest.fixture
+def superuser() -> AbstractBaseUser:
+    return make_user("root", superuser=True)
+
+
+@pytest.fixture
+def gateway(team: Team) -> Gateway:
+    return Gateway.objects.create(
+        team=team,
+        name="vpngw-fra",
+        region="eu-de",
+        vpc="vpc-prod",
+        vpc_cidrs=["192.168.0.0/16"],
+        local_subnets=["192.168.1.0/24"],
+        flavor="Basic",
+        ip_addresses=["198.51.100.10", "198.51.100.11"],
+    )
+
+
+RequestFactory = Callable[..., ConnectionRequest]
+
+
+@pytest.fixture
+def make_request(team: Team, member: AbstractBaseUser) -> RequestFactory:
+    """A request of `team` owned by `member`, pending review unless told otherwise."""
+
+    def build(
+        *,
+        name: str = "fra-datacenter",
+        status: str = RequestStatus.PENDING_REVIEW,
+        owner: AbstractBaseUser | None = None,
+        request_team: Team | None = None,
+        gateway: Gateway | None = None,
+        subnets: tuple[str, ...] = ("10.1.0.0/16",),
+        changes: dict[str, Any] | None = None,
+    ) -> ConnectionRequest:
+        plan = copy.deepcopy(PLAN)
+        plan["name"] = name
+        plan["sites"][0]["subnets"] = list(subnets)
+        plan.update(changes or {})
+        request = ConnectionRequest(
+            team=request_team or team,
+            owner=owner or member,
+            name=name,
+            scenario=Scenario.HYBRID_CLOUD,
+            status=status,
+            gateway=gateway,
+            plan=plan,
+            submitted_at=timezone.now() if status != RequestStatus.DRAFT else None,
+        )
+        request.psk = PSK
+        request.save()
+        return request
+
+    return build
