@@ -1,11 +1,18 @@
-"""The Celery application: configuration comes from Django settings (CELERY_*)."""
+"""The Celery application: configuration comes from Django settings (CELERY_*), queues and schedule here."""
 
 import os
 
 from celery import Celery
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizard.settings")
 
 app = Celery("wizard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# One queue per concern; a worker started without -Q consumes all of them.
+app.conf.task_queues = (Queue("default"), Queue("provisioning"), Queue("status"), Queue("maintenance"))
+app.conf.beat_schedule = {
+    "reconcile-provisioning": {"task": "wizard.reconcile_provisioning", "schedule": 30.0},
+    "refresh-tunnel-status": {"task": "wizard.refresh_all_tunnel_status", "schedule": 300.0},
+}
 app.autodiscover_tasks()

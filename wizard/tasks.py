@@ -1,9 +1,98 @@
-"""Celery tasks: each takes ids, re-fetches, and calls one service."""
+"""Celery tasks: each takes ids, re-fetches, and calls one service.
 
-from celery import shared_task
+Provisioning is idempotent (claimed with a conditional update, every resource recorded as soon as it exists),
+so its task acknowledges late and is re-queued when its worker dies. Only transient provider errors are
+retried, with exponential backoff and a cap; anything else ends the attempt with the request marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from wizard.providers import TransientProviderError
+from wizard.services import provisioning
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="wizard.ping", ignore_result=False, acks_late=False)
 def ping(value: str) -> str:
     """Round trip used by health checks: proves a worker consumes from the broker."""
     return f"pong:{value}"
+
+
+class ProvisioningTask(Task):
+    """Marks the request failed once the retries are spent (or on an unexpected error)."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        request_id = args[0] if args else kwargs["request_id"]
+        if isinstance(exc, TransientProviderError | SoftTimeLimitExceeded):
+            reason = (
+                f"The cloud did not finish in time after {self.request.retries + 1} attempts "
+                f"(last answer: {getattr(exc, 'message', 'time limit reached')}). Retry later."
+            )
+        else:
+            logger.exception("Provisioning of request %s failed", request_id, exc_info=exc)
+            reason = provisioning.user_reason(exc if isinstance(exc, Exception) else RuntimeError())
+        provisioning.provisioning_fail(request_id=request_id, owner=task_id, reason=reason)
+
+
+@shared_task(
+    name=provisioning.PROVISION_TASK,
+    base=ProvisioningTask,
+    bind=True,
+    queue=provisioning.PROVISIONING_QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TransientProviderError, SoftTimeLimitExceeded),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+    soft_time_limit=150,
+    time_limit=180,
+)
+def provision_request(self: Task, request_id: int) -> str:
+    """Provision one approved request (or continue one whose previous task died)."""
+    return provisioning.provision(request_id=request_id, owner=self.request.id).result
+
+
+@shared_task(
+    name="wizard.reconcile_provisioning",
+    queue="maintenance",
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def reconcile_provisioning() -> list[int]:
+    """Re-enqueue requests that lost their task (crash, lost broker); safe to run at any time."""
+    return provisioning.provisioning_reconcile()
+
+
+@shared_task(
+    name="wizard.refresh_tunnel_status",
+    queue="status",
+    acks_late=True,
+    autoretry_for=(TransientProviderError,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=3,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def refresh_tunnel_status(request_id: int) -> int:
+    """Read one request's tunnel statuses back from the provider."""
+    return provisioning.tunnel_status_refresh(request_id=request_id)
+
+
+@shared_task(name="wizard.refresh_all_tunnel_status", queue="status", soft_time_limit=50, time_limit=60)
+def refresh_all_tunnel_status() -> int:
+    """Periodic: one status refresh per active request."""
+    request_ids = provisioning.requests_to_refresh()
+    for request_id in request_ids:
+        refresh_tunnel_status.delay(request_id)
+    return len(request_ids)

@@ -1,0 +1,126 @@
+"""Requests ready for provisioning (RFC 5737 public addresses, RFC 1918 private ones)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from wizard.choices import RequestStatus
+from wizard.models import ConnectionRequest, Team
+
+PSK = "Example-Key-2024:ok"
+
+PLAN: dict[str, Any] = {
+    "version": 1,
+    "name": "fra-datacenter",
+    "scenario": "hybrid_cloud",
+    "routing": {"mode": "static", "branch_interconnection": False, "nqa": False},
+    "gateways": [
+        {
+            "name": "vpngw-fra",
+            "region": "eu-de",
+            "vpc": "vpc-prod",
+            "vpc_cidrs": ["192.168.0.0/16"],
+            "local_subnets": ["192.168.1.0/24"],
+            "flavor": "Professional1",
+            "ha_mode": "active-active",
+            "attachment": "vpc",
+            "network_type": "public",
+            "bgp_asn": 64512,
+            "ip_addresses": [],
+        }
+    ],
+    "sites": [
+        {
+            "name": "Berlin",
+            "gateway_ips": ["203.0.113.10"],
+            "bgp_asn": 65010,
+            "platform": "strongswan",
+            "subnets": ["10.1.0.0/16"],
+            "outside_interface": "",
+        }
+    ],
+    "tunnels": [],
+    "policy_rules": [],
+    "direct_connect": None,
+    "ike": {
+        "version": "v2",
+        "negotiation_mode": "main",
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "dh_group": "group20",
+        "lifetime_seconds": 86400,
+        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
+    },
+    "ipsec": {
+        "authentication_algorithm": "sha2-256",
+        "encryption_algorithm": "aes-256-gcm-16",
+        "pfs": "group20",
+        "lifetime_seconds": 3600,
+        "transform_protocol": "esp",
+        "encapsulation_mode": "tunnel",
+    },
+}
+
+
+def plan_for(index: int = 0, **changes: Any) -> dict[str, Any]:
+    """The base plan with a gateway name of its own (`index`) and top-level keys replaced."""
+    data = copy.deepcopy(PLAN)
+    data["name"] = f"fra-{index}"
+    data["gateways"][0]["name"] = f"vpngw-{index}"
+    data.update(copy.deepcopy(changes))
+    return data
+
+
+def create_request(
+    owner: Any, team: Team, *, index: int = 0, status: str = RequestStatus.APPROVED, **changes: Any
+) -> ConnectionRequest:
+    plan = plan_for(index, **changes)
+    request = ConnectionRequest(
+        team=team,
+        owner=owner,
+        name=plan["name"],
+        scenario=plan["scenario"],
+        routing_mode=plan["routing"]["mode"],
+        status=status,
+        plan=plan,
+    )
+    request.psk = PSK
+    request.save()
+    return request
+
+
+@pytest.fixture
+def owner(db: None) -> Any:
+    return get_user_model().objects.create_user("dana", password="x-long-password-1")
+
+
+@pytest.fixture
+def team(owner: Any) -> Team:
+    team = Team.objects.create(name="Network")
+    team.members.add(owner)
+    return team
+
+
+@pytest.fixture
+def make_request(owner: Any, team: Team) -> Callable[..., ConnectionRequest]:
+    def make(index: int = 0, **changes: Any) -> ConnectionRequest:
+        return create_request(owner, team, index=index, **changes)
+
+    return make
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Tasks sent to the broker, recorded instead of sent."""
+    from wizard.services import provisioning
+
+    sent: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        provisioning.current_app, "send_task", lambda name, args, **options: sent.append((name, args[0]))
+    )
+    return sent

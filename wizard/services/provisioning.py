@@ -1,0 +1,652 @@
+"""Provisioning: after approval, create the cloud side of a request step by step, then its device configs.
+
+The database is the source of truth. A worker task claims the request with a conditional update and then
+holds a lease (ProvisioningJob.owner / lease_until) that it renews at every step; a task whose lease was
+taken over stops. Every provider id is recorded the moment the provider returns it, and every create call
+is idempotent by name, so a task that died half-way is continued by the next one without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TypeVar
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import HttpRequest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from wizard.choices import GatewayStatus, RequestStatus, TunnelStatus
+from wizard.models import ConnectionRequest, Gateway, ProviderResource, ProvisioningJob, Tunnel
+from wizard.network import Plan
+from wizard.network.plan import Gateway as PlanGateway
+from wizard.network.tunnels import resolve_tunnels
+from wizard.providers import (
+    ConnectionSpec,
+    CustomerGatewaySpec,
+    GatewaySpec,
+    GatewayState,
+    PermanentProviderError,
+    Provider,
+    ProviderError,
+    TransientProviderError,
+    get_provider,
+)
+from wizard.providers.base import CONNECTION_BROKEN, CONNECTION_READY, GATEWAY_BROKEN, GATEWAY_READY
+from wizard.rendering.errors import ConfigError
+from wizard.services.audit import audit_record
+from wizard.services.configs import generate_request_configs, request_plan
+from wizard.services.transitions import TransitionRefused, request_transition
+
+logger = logging.getLogger(__name__)
+
+PROVISION_TASK = "wizard.provision_request"
+PROVISIONING_QUEUE = "provisioning"
+
+# The steps of provisioning, in order, with what the request page says while each runs.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("queued", "Waiting for a worker"),
+    ("gateway", "Creating the VPN gateway"),
+    ("customer_gateways", "Creating the customer gateways"),
+    ("connections", "Creating the VPN connections"),
+    ("connection_status", "Waiting for the connections to be ready"),
+    ("health_monitors", "Adding health checks"),
+    ("configs", "Generating the device configurations"),
+    ("done", "Done"),
+)
+STEP_NAMES = tuple(name for name, _ in STEPS)
+
+T = TypeVar("T")
+
+
+def lease_duration() -> timedelta:
+    """How long a task holds a request without renewing; after that the reconciler may hand it on."""
+    return timedelta(seconds=getattr(settings, "PROVISIONING_LEASE_SECONDS", 120))
+
+
+def wait_seconds() -> float:
+    """How long a task waits in place for a status before it retries later (freeing the worker)."""
+    return float(getattr(settings, "PROVISIONING_WAIT_SECONDS", 20))
+
+
+def requeue_after() -> timedelta:
+    """How long an approved request may wait for a worker before the reconciler sends it again."""
+    return timedelta(seconds=getattr(settings, "PROVISIONING_REQUEUE_SECONDS", 60))
+
+
+class LeaseLost(Exception):
+    """Another task took this request over (our lease had expired): stop without touching anything."""
+
+
+class NotReadyYet(TransientProviderError):
+    """A resource is still being created after the in-place wait; the task retries later."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one provisioning attempt did: "active", "failed" or "skipped" (someone else holds it)."""
+
+    result: str
+    reason: str = ""
+
+
+# -- enqueueing ------------------------------------------------------------------------------------------
+
+
+def _send(request_id: int) -> None:
+    ProvisioningJob.objects.get_or_create(request_id=request_id)
+    ProvisioningJob.objects.filter(request_id=request_id).update(enqueued_at=timezone.now())
+    try:
+        current_app.send_task(
+            PROVISION_TASK,
+            args=[request_id],
+            queue=PROVISIONING_QUEUE,
+            ignore_result=True,
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+        )
+    except OperationalError:
+        # The broker is unreachable: the request stays approved and the reconciler sends it again later.
+        logger.warning("Broker unreachable; provisioning of request %s left to the reconciler", request_id)
+
+
+def provisioning_enqueue(*, request_id: int) -> None:
+    """Send the request to a worker once the current transaction commits (a worker must see the approval)."""
+    transaction.on_commit(lambda: _send(request_id))
+
+
+# -- claim, lease, finish --------------------------------------------------------------------------------
+
+
+def provisioning_claim(*, request_id: int, owner: str) -> ConnectionRequest | None:
+    """Take the request for task `owner`, or None when it is not ours to work on.
+
+    An approved request is claimed by the conditional status change APPROVED → PROVISIONING (one winner).
+    A request already provisioning is taken over only when its lease expired or is `owner`'s own (a retry or
+    a redelivery of the same task).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ProvisioningJob.objects.get_or_create(request_id=request_id)
+        try:
+            request = request_transition(
+                request_id=request_id,
+                to=RequestStatus.PROVISIONING,
+                from_statuses=[RequestStatus.APPROVED],
+                provisioning_started_at=now,
+                failure_reason="",
+            )
+        except TransitionRefused as refused:
+            if refused.current != RequestStatus.PROVISIONING:
+                return None
+            free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(owner=owner)
+            taken = (
+                ProvisioningJob.objects.filter(free, request_id=request_id)
+                .exclude(step="done")
+                .update(owner=owner, lease_until=now + lease_duration(), attempts=F("attempts") + 1)
+            )
+            return ConnectionRequest.objects.get(pk=request_id) if taken else None
+        ProvisioningJob.objects.filter(request_id=request_id).update(
+            owner=owner, lease_until=now + lease_duration(), attempts=1, step="queued", last_error=""
+        )
+        return request
+
+
+def _renew(request_id: int, owner: str, *, step: str | None = None) -> None:
+    fields: dict[str, object] = {"lease_until": timezone.now() + lease_duration()}
+    if step is not None:
+        fields["step"] = step
+    if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(**fields):
+        raise LeaseLost(request_id)
+
+
+def provisioning_note_error(*, request_id: int, owner: str, error: ProviderError) -> None:
+    """Record a transient error; the task keeps its lease and retries."""
+    ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
+        last_error=str(error), lease_until=timezone.now() + lease_duration()
+    )
+
+
+def provisioning_fail(*, request_id: int, owner: str, reason: str) -> bool:
+    """Mark the request failed with a reason the user understands, if `owner` still holds it."""
+    with transaction.atomic():
+        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
+            owner="", lease_until=None, last_error=reason
+        ):
+            return False
+        try:
+            request_transition(
+                request_id=request_id,
+                to=RequestStatus.FAILED,
+                from_statuses=[RequestStatus.PROVISIONING],
+                detail={"reason": reason},
+                failure_reason=reason,
+                completed_at=timezone.now(),
+            )
+        except TransitionRefused:
+            return False
+    return True
+
+
+def _complete(request_id: int, owner: str) -> None:
+    with transaction.atomic():
+        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
+            owner="", lease_until=None, step="done", last_error=""
+        ):
+            raise LeaseLost(request_id)
+        request_transition(
+            request_id=request_id,
+            to=RequestStatus.ACTIVE,
+            from_statuses=[RequestStatus.PROVISIONING],
+            completed_at=timezone.now(),
+        )
+
+
+def provisioning_retry(
+    *, request_id: int, actor: AbstractBaseUser, http_request: HttpRequest | None = None
+) -> ConnectionRequest:
+    """Send a failed request back to provisioning; only its owner or staff may."""
+    request = ConnectionRequest.objects.get(pk=request_id)
+    # Retrying spends cloud resources, so only the requester and staff may ask for it.
+    if not (actor.is_staff or request.owner_id == actor.pk):
+        raise PermissionDenied("Only the requester or staff can retry provisioning.")
+    with transaction.atomic():
+        request = request_transition(
+            request_id=request_id,
+            to=RequestStatus.APPROVED,
+            from_statuses=[RequestStatus.FAILED],
+            actor=actor,
+            http_request=http_request,
+            detail={"retry": True},
+            failure_reason="",
+        )
+        ProvisioningJob.objects.filter(request_id=request_id).update(step="queued", last_error="")
+        provisioning_enqueue(request_id=request_id)
+    return request
+
+
+def user_reason(error: Exception) -> str:
+    """The failure reason shown on the request page."""
+    if isinstance(error, ProviderError):
+        return f"The cloud refused the change: {error.message} (code {error.code})."
+    if isinstance(error, ConfigError):
+        return f"The device configurations could not be generated: {error}"
+    return "Provisioning stopped on an unexpected error; staff can see the details in the worker log."
+
+
+# -- the pipeline ----------------------------------------------------------------------------------------
+
+
+def provision(*, request_id: int, owner: str, provider: Provider | None = None) -> Outcome:
+    """One provisioning attempt by task `owner`. Transient provider errors propagate (the task retries)."""
+    request = provisioning_claim(request_id=request_id, owner=owner)
+    if request is None:
+        return Outcome("skipped")
+    run = _Run(request=request, owner=owner, provider=provider or get_provider())
+    try:
+        run.execute()
+        _complete(request_id, owner)
+    except LeaseLost:
+        return Outcome("skipped")
+    except TransientProviderError as error:
+        provisioning_note_error(request_id=request_id, owner=owner, error=error)
+        raise
+    except (PermanentProviderError, ConfigError) as error:
+        reason = user_reason(error)
+        provisioning_fail(request_id=request_id, owner=owner, reason=reason)
+        return Outcome("failed", reason)
+    return Outcome("active")
+
+
+def _provider_name(*parts: object) -> str:
+    """A cloud resource name (1-64 of [A-Za-z0-9_.-]) for the parts given."""
+    text = "-".join(str(part) for part in parts)
+    return "".join(char if char.isalnum() or char in "_.-" else "-" for char in text)[:64]
+
+
+def _gateway_subnets(gateway: PlanGateway) -> tuple[str, ...]:
+    return gateway.local_subnets or gateway.vpc_cidrs
+
+
+class _Run:
+    """The steps of one attempt; each step skips what an earlier attempt already recorded."""
+
+    def __init__(self, *, request: ConnectionRequest, owner: str, provider: Provider) -> None:
+        self.request = request
+        self.owner = owner
+        self.provider = provider
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def step(self, name: str) -> None:
+        _renew(self.request.pk, self.owner, step=name)
+
+    def wait(self, read: Callable[[], T], *, ready: frozenset[str], broken: frozenset[str], what: str) -> T:
+        """Poll `read` until its status is ready; NotReadyYet after the in-place wait, so the task retries."""
+        deadline = time.monotonic() + wait_seconds()
+        pause = 0.02
+        while True:
+            state = read()
+            status = state.status  # type: ignore[attr-defined]
+            if status in ready:
+                return state
+            if status in broken:
+                raise PermanentProviderError("WIZARD.BROKEN", f"the {what} is in status {status}")
+            if time.monotonic() > deadline:
+                raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
+            _renew(self.request.pk, self.owner)
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    def ledger(self, key: str, kind: str, create: Callable[[], str]) -> str:
+        """The provider id recorded under `key`, creating (and recording) the resource if there is none."""
+        found = (
+            ProviderResource.objects.filter(request=self.request, key=key)
+            .values_list("provider_id", flat=True)
+            .first()
+        )
+        if found:
+            return found
+        provider_id = create()
+        record, _ = ProviderResource.objects.get_or_create(
+            request=self.request,
+            key=key,
+            defaults={"kind": kind, "provider": self.provider.name, "provider_id": provider_id},
+        )
+        return record.provider_id
+
+    # -- steps -----------------------------------------------------------------------------------------------
+
+    def execute(self) -> None:
+        plan = request_plan(self.request)
+        self.step("gateway")
+        rows = [self.gateway_row(index, gateway) for index, gateway in enumerate(plan.gateways)]
+        states = [self.ensure_gateway(row, gateway) for row, gateway in zip(rows, plan.gateways, strict=True)]
+        plan = replace(
+            plan,
+            gateways=tuple(
+                replace(gateway, ip_addresses=state.ip_addresses)
+                for gateway, state in zip(plan.gateways, states, strict=True)
+            ),
+        )
+        ConnectionRequest.objects.filter(pk=self.request.pk).update(plan=_without_psk(plan))
+        tunnels = self.ensure_tunnels(plan, rows[0])
+
+        self.step("customer_gateways")
+        customer_gateways = self.ensure_customer_gateways(plan, tunnels)
+
+        self.step("connections")
+        connections = self.ensure_connections(plan, tunnels, states, customer_gateways)
+
+        self.step("connection_status")
+        for _key, connection_id in connections:
+            state = self.wait(
+                lambda connection_id=connection_id: self.provider.get_connection(connection_id),
+                ready=CONNECTION_READY,
+                broken=CONNECTION_BROKEN,
+                what="VPN connection",
+            )
+            Tunnel.objects.filter(request=self.request, provider_id=connection_id).update(
+                status=state.status, status_checked_at=timezone.now()
+            )
+
+        self.step("health_monitors")
+        if self.provider.supports_health_monitors:
+            for key, connection_id in connections:
+                self.ledger(
+                    f"health_monitor:{key}",
+                    "connection_monitor",
+                    lambda connection_id=connection_id: self.provider.create_health_monitor(connection_id),
+                )
+
+        self.step("configs")
+        generate_request_configs(self.request.pk)
+
+    def gateway_row(self, index: int, gateway: PlanGateway) -> Gateway:
+        """The Gateway row: the request's own (a hub it joins), or the team's gateway of that name."""
+        if index == 0 and self.request.gateway_id:
+            return Gateway.objects.get(pk=self.request.gateway_id)
+        row, _ = Gateway.objects.get_or_create(
+            team_id=self.request.team_id,
+            region=gateway.region,
+            name=gateway.name,
+            defaults={
+                "vpc": gateway.vpc,
+                "vpc_cidrs": list(gateway.vpc_cidrs),
+                "local_subnets": list(gateway.local_subnets),
+                "flavor": gateway.flavor,
+                "ha_mode": gateway.ha_mode,
+                "attachment": gateway.attachment,
+                "network_type": gateway.network_type,
+                "bgp_asn": gateway.bgp_asn,
+            },
+        )
+        if index == 0:
+            ConnectionRequest.objects.filter(pk=self.request.pk, gateway__isnull=True).update(gateway=row)
+        return row
+
+    def ensure_gateway(self, row: Gateway, gateway: PlanGateway) -> GatewayState:
+        if not row.provider_id:
+            provider_id = self.provider.create_gateway(
+                GatewaySpec(
+                    name=row.name,
+                    region=row.region,
+                    vpc=row.vpc,
+                    local_subnets=tuple(row.local_subnets),
+                    flavor=row.flavor,
+                    ha_mode=row.ha_mode,
+                    attachment=row.attachment,
+                    network_type=row.network_type,
+                    bgp_asn=row.bgp_asn,
+                )
+            )
+            # Recorded at once; if a concurrent request on the same hub recorded first, theirs stands.
+            Gateway.objects.filter(pk=row.pk, provider_id="").update(
+                provider_id=provider_id, status=GatewayStatus.PENDING_CREATE
+            )
+            row.refresh_from_db()
+        state = self.wait(
+            lambda: self.provider.get_gateway(row.provider_id),
+            ready=GATEWAY_READY,
+            broken=GATEWAY_BROKEN,
+            what=f"VPN gateway {row.name}",
+        )
+        Gateway.objects.filter(pk=row.pk).update(status=state.status, ip_addresses=list(state.ip_addresses))
+        return state
+
+    def ensure_tunnels(self, plan: Plan, hub: Gateway) -> list[Tunnel]:
+        """The request's Tunnel rows: kept if recorded, else resolved avoiding the hub's other tunnels."""
+        used = [
+            address
+            for pair in Tunnel.objects.filter(request__gateway=hub)
+            .exclude(request=self.request)
+            .values_list("local_address", "peer_address")
+            for address in pair
+            if address
+        ]
+        for resolved in resolve_tunnels(plan, used=used):
+            tunnel, created = Tunnel.objects.get_or_create(
+                request=self.request,
+                peer=resolved.peer,
+                connection=resolved.connection,
+                defaults={
+                    "cloud_ip": resolved.cloud_ip,
+                    "customer_ip": resolved.customer_ip,
+                    "local_address": resolved.local_address,
+                    "peer_address": resolved.peer_address,
+                },
+            )
+            if not created:
+                Tunnel.objects.filter(pk=tunnel.pk).update(
+                    cloud_ip=resolved.cloud_ip, customer_ip=resolved.customer_ip
+                )
+        return list(self.request.tunnels.order_by("peer", "connection"))
+
+    def ensure_customer_gateways(self, plan: Plan, tunnels: list[Tunnel]) -> dict[tuple[str, str], str]:
+        """One customer gateway per (side, peer IP): {(side, ip): provider id}."""
+        found: dict[tuple[str, str], str] = {}
+        wanted: list[tuple[str, str, int | None]] = []
+        if plan.scenario == "cross_region":
+            # Each gateway is the other's customer gateway (mirrored, §6.2).
+            a, b = plan.gateways
+            wanted += [("a", ip, b.bgp_asn) for ip in b.ip_addresses[:2]]
+            wanted += [("b", ip, a.bgp_asn) for ip in a.ip_addresses[:2]]
+        else:
+            sites = {site.name: site for site in plan.sites}
+            for tunnel in tunnels:
+                entry = ("a", tunnel.customer_ip, sites[tunnel.peer].bgp_asn)
+                if entry not in wanted:
+                    wanted.append(entry)
+        for index, (side, ip, asn) in enumerate(wanted, start=1):
+            spec = CustomerGatewaySpec(
+                name=_provider_name(f"r{self.request.pk}", side, "cgw", index), ip_address=ip, bgp_asn=asn
+            )
+            found[(side, ip)] = self.ledger(
+                f"customer_gateway:{side}:{ip}",
+                "customer_gateway",
+                lambda spec=spec: self.provider.create_customer_gateway(spec),
+            )
+        return found
+
+    def ensure_connections(
+        self,
+        plan: Plan,
+        tunnels: list[Tunnel],
+        states: list[GatewayState],
+        customer_gateways: dict[tuple[str, str], str],
+    ) -> list[tuple[str, str]]:
+        """Both connections of every tunnel pair (and the mirrored side of a cross-region pair)."""
+        connections: list[tuple[str, str]] = []
+        routing = plan.routing
+        ike = {
+            "version": plan.ike.version,
+            "negotiation_mode": plan.ike.negotiation_mode,
+            "authentication_algorithm": plan.ike.authentication_algorithm,
+            "encryption_algorithm": plan.ike.encryption_algorithm,
+            "dh_group": plan.ike.dh_group,
+            "lifetime_seconds": plan.ike.lifetime_seconds,
+            "dpd": {
+                "timeout": plan.ike.dpd.timeout,
+                "interval": plan.ike.dpd.interval,
+                "msg": plan.ike.dpd.msg,
+            },
+        }
+        ipsec = plan.to_dict()["ipsec"]
+        rules = tuple((rule.source, tuple(rule.destinations)) for rule in plan.policy_rules)
+        sites = {site.name: site for site in plan.sites}
+        a = plan.gateways[0]
+
+        def spec(
+            *,
+            side: str,
+            tunnel: Tunnel,
+            state: GatewayState,
+            local: PlanGateway,
+            peer_subnets: tuple[str, ...],
+            mirrored: bool,
+        ) -> ConnectionSpec:
+            index = tunnel.connection - 1
+            local_ip, remote_ip = (
+                (tunnel.customer_ip, tunnel.cloud_ip) if mirrored else (tunnel.cloud_ip, tunnel.customer_ip)
+            )
+            local_address, peer_address = (
+                (tunnel.peer_address, tunnel.local_address)
+                if mirrored
+                else (tunnel.local_address, tunnel.peer_address)
+            )
+            return ConnectionSpec(
+                name=_provider_name(f"r{self.request.pk}", side, tunnel.peer, tunnel.connection),
+                gateway_id=state.provider_id,
+                gateway_ip_ref=state.ip_refs[index],
+                gateway_ip=local_ip,
+                customer_gateway_id=customer_gateways[(side, remote_ip)],
+                customer_ip=remote_ip,
+                style=routing.mode,
+                local_subnets=_gateway_subnets(local),
+                peer_subnets=tuple(peer_subnets),
+                psk=plan.psk,
+                tunnel_local_address=local_address,
+                tunnel_peer_address=peer_address,
+                enable_nqa=routing.nqa and routing.mode == "static",
+                enable_hub=routing.branch_interconnection and routing.mode == "bgp",
+                # Active-standby: the connection on the standby IP is the slave (§2.4).
+                ha_role="slave" if local.ha_mode == "active-standby" and tunnel.connection == 2 else "master",
+                policy_rules=rules if routing.mode == "policy" and not mirrored else (),
+                ike=ike,
+                ipsec=ipsec,
+            )
+
+        for tunnel in tunnels:
+            if plan.scenario == "cross_region":
+                b = plan.gateways[1]
+                peer_subnets = _gateway_subnets(b)
+            else:
+                peer_subnets = sites[tunnel.peer].subnets
+            if not tunnel.provider_id:
+                provider_id = self.provider.create_connection(
+                    spec(
+                        side="a",
+                        tunnel=tunnel,
+                        state=states[0],
+                        local=a,
+                        peer_subnets=peer_subnets,
+                        mirrored=False,
+                    )
+                )
+                Tunnel.objects.filter(pk=tunnel.pk, provider_id="").update(
+                    provider_id=provider_id, status=TunnelStatus.PENDING_CREATE
+                )
+                tunnel.refresh_from_db()
+            connections.append((f"{tunnel.peer}:{tunnel.connection}", tunnel.provider_id))
+            if plan.scenario == "cross_region":
+                mirrored = spec(
+                    side="b",
+                    tunnel=tunnel,
+                    state=states[1],
+                    local=plan.gateways[1],
+                    peer_subnets=_gateway_subnets(a),
+                    mirrored=True,
+                )
+                key = f"mirror:{tunnel.peer}:{tunnel.connection}"
+                connections.append(
+                    (
+                        key,
+                        self.ledger(
+                            f"connection:{key}",
+                            "vpn_connection",
+                            lambda mirrored=mirrored: self.provider.create_connection(mirrored),
+                        ),
+                    )
+                )
+        return connections
+
+
+def _without_psk(plan: Plan) -> dict[str, object]:
+    """The plan as stored on the request: the pre-shared key lives encrypted in its own field."""
+    data = plan.to_dict()
+    data.pop("psk", None)
+    return data
+
+
+# -- reconciler and tunnel status ------------------------------------------------------------------------
+
+
+def provisioning_reconcile() -> list[int]:
+    """Send again every request that lost its task: approved but not picked up for a while, or provisioning
+    with an expired lease. Safe at any time: a duplicate task finds the request taken and does nothing.
+    """
+    now = timezone.now()
+    stale = now - requeue_after()
+    approved = ConnectionRequest.objects.filter(status=RequestStatus.APPROVED).filter(
+        Q(provisioning_job__isnull=True, updated_at__lt=stale)
+        | Q(provisioning_job__enqueued_at__isnull=True, updated_at__lt=stale)
+        | Q(provisioning_job__enqueued_at__lt=stale)
+    )
+    orphaned = ConnectionRequest.objects.filter(status=RequestStatus.PROVISIONING).filter(
+        Q(provisioning_job__isnull=True)
+        | Q(provisioning_job__lease_until__isnull=True)
+        | Q(provisioning_job__lease_until__lt=now)
+    )
+    # An orphan just handed on is not handed on again until its next lease would have run out.
+    orphaned = orphaned.filter(
+        Q(provisioning_job__enqueued_at__isnull=True)
+        | Q(provisioning_job__enqueued_at__lt=now - lease_duration())
+    )
+    ids = sorted(set(approved.values_list("pk", flat=True)) | set(orphaned.values_list("pk", flat=True)))
+    for request_id in ids:
+        _send(request_id)
+    if ids:
+        audit_record(action="provisioning.reconciled", detail={"requests": ids})
+    return ids
+
+
+def tunnel_status_refresh(*, request_id: int, provider: Provider | None = None) -> int:
+    """Read each provisioned tunnel's status back from the provider; returns how many were updated."""
+    provider = provider or get_provider()
+    updated = 0
+    for tunnel in Tunnel.objects.filter(request_id=request_id).exclude(provider_id=""):
+        try:
+            status = provider.get_connection(tunnel.provider_id).status
+        except TransientProviderError:
+            continue
+        except PermanentProviderError:
+            status = TunnelStatus.UNKNOWN
+        if status not in TunnelStatus.values:
+            status = TunnelStatus.UNKNOWN
+        Tunnel.objects.filter(pk=tunnel.pk).update(status=status, status_checked_at=timezone.now())
+        updated += 1
+    return updated
+
+
+def requests_to_refresh() -> list[int]:
+    """Requests whose tunnels the periodic refresh reads: every active one."""
+    return list(ConnectionRequest.objects.filter(status=RequestStatus.ACTIVE).values_list("pk", flat=True))
