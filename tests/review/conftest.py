@@ -169,3 +169,9 @@ def make_request(team: Team, member: AbstractBaseUser) -> RequestFactory:
         return request
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Password hashing is deliberately slow; these tests create many users and test no password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
