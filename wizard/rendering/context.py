@@ -348,6 +348,17 @@ def _view(
     return context
 
 
+_PLATFORM_CHECKS = {
+    "cisco_iosxe": ("interfaces Tunnel1 and Tunnel2 are not used yet",),
+    "cisco_asa": ("interfaces Tunnel1 and Tunnel2 are not used yet (ASA 9.8 or later for VTI)",),
+    "juniper_srx": ("st0.1 and st0.2 are unused; security policies allow zone cloud-vpn to your LAN zone",),
+    "fortigate": ("firewall policies allow the protected subnets between your LAN and the tunnels",),
+    "paloalto": ('virtual router "default", zone "cloud-vpn"; security policies allow the subnets',),
+    "huawei_vrp": ("interfaces Tunnel0/0/1 and Tunnel0/0/2 and IKE proposal 10 are not used yet",),
+    "mikrotik": ("RouterOS 7; firewall filter rules accept IKE and the protected subnets",),
+}
+
+
 def _checks(context: dict[str, Any]) -> list[str]:
     """Device-local facts the generator cannot know: the header asks the user to check them."""
     checks = []
@@ -358,6 +369,7 @@ def _checks(context: dict[str, Any]) -> list[str]:
             checks.append(f"outside interface {interface} (as entered in the wizard)")
         else:
             checks.append(f"outside interface {interface} (platform default; replace it if yours differs)")
+    checks.extend(_PLATFORM_CHECKS.get(platform, ()))
     checks.append(
         "UDP 500 and 4500 (and ESP) from the peer gateway IPs are permitted on the outside interface"
     )

@@ -282,7 +282,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
         PlatformSpec("mikrotik", "MikroTik RouterOS", (Artifact("mikrotik/config.j2", "mikrotik.rsc"),)),
         PlatformSpec(
             "generic",
-            "Other device (parameter sheet)",
+            "vendor-neutral parameter sheet",
             (
                 Artifact("generic/sheet.txt.j2", "parameters.txt"),
                 Artifact("generic/sheet.json.j2", "parameters.json"),
