@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("review/", include("wizard.review_urls")),
+    path("requests/", include("wizard.wizard_urls")),
 ]

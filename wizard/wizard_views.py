@@ -1,0 +1,571 @@
+"""The wizard's pages: start, steps with live validation, review and submit, requests, plan files.
+
+Thin views: bind the step's forms, call a service or selector, choose a template. An htmx request gets a
+named part of the same template; every page also works as a plain form post.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from wizard import selectors
+from wizard.choices import RequestStatus, Scenario
+from wizard.diagram import topology_svg
+from wizard.forms import (
+    FORM_STEPS,
+    STEPS,
+    ImportPlanForm,
+    StepContext,
+    StepForms,
+    SubmitForm,
+    build_step,
+    locate,
+    step_label,
+)
+from wizard.forms.cloud import CloudStepForm
+from wizard.forms.customer import MAX_BRANCHES, SiteForm
+from wizard.forms.routing import PolicyRuleForm, RoutingForm, TunnelForm
+from wizard.forms.security import ENTER, GENERATE, PSK_RULES, SecurityForm
+from wizard.models import ConnectionRequest
+from wizard.network import Finding, generate_psk, load_plan_text, resolve_tunnels
+from wizard.ratelimit import rate_limited
+from wizard.secrets import mask
+from wizard.services.drafts import (
+    FIRST_STEP,
+    DraftLocked,
+    SubmitBlocked,
+    default_plan,
+    draft_create,
+    draft_delete,
+    draft_import,
+    draft_submit,
+    draft_update,
+)
+from wizard.services.transitions import TransitionRefused
+
+SCENARIOS = (
+    (
+        Scenario.HYBRID_CLOUD,
+        "Choose this when one data center or office connects to one VPC: two tunnels from the cloud "
+        "gateway's two IPs to your VPN device, with static routes, BGP or policy-based rules.",
+    ),
+    (
+        Scenario.CROSS_REGION,
+        "Choose this when two VPCs in different regions must reach each other: a VPN gateway in each region, "
+        "each the other's customer gateway, with mirrored connections. Regions must differ and the VPCs' "
+        "address ranges must not overlap.",
+    ),
+    (
+        Scenario.BRANCH_HUB,
+        "Choose this when several branch offices connect to one cloud gateway (the hub) and reach the VPC "
+        "and each other through it. Add branches over time to an existing hub; each new branch is checked "
+        "against all branches already on it.",
+    ),
+    (
+        Scenario.DC_BACKUP,
+        "Choose this when your data center already reaches the cloud over Direct Connect and you want a VPN "
+        "that takes over when that line fails: the gateway attaches to an enterprise router and uses BGP, "
+        "with Direct Connect preferred.",
+    ),
+)
+
+
+def _scenario(value: str) -> str:
+    if value not in Scenario.values:
+        raise Http404("No such scenario.")
+    return value
+
+
+def _editable(draft: ConnectionRequest, request: HttpRequest) -> HttpResponse | None:
+    """A redirect (with the reason) when the request is no longer a draft; None when it may be edited."""
+    if draft.status == RequestStatus.DRAFT:
+        return None
+    messages.error(request, f"Request #{draft.pk} has been submitted; it can no longer be edited.")
+    url = reverse("wizard:request_detail", args=[draft.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _context(request: HttpRequest, draft: ConnectionRequest | None, plan: dict[str, Any]) -> StepContext:
+    tunnels: tuple[Any, ...] = ()
+    if draft is not None:
+        parsed, _ = selectors.check_plan(draft, plan) if draft.pk else (None, [])
+        if parsed is not None:
+            tunnels = resolve_tunnels(parsed)
+    return StepContext(
+        teams=selectors.user_teams(request.user),
+        hubs=selectors.team_hubs(request.user),
+        team=draft.team if draft is not None and draft.team_id else None,
+        hub=draft.gateway if draft is not None else None,
+        has_psk=bool(draft is not None and draft.psk_ciphertext),
+        tunnels=tunnels,
+    )
+
+
+def _progress(draft: ConnectionRequest | None, scenario: str, current: str) -> list[dict[str, Any]]:
+    reached = STEPS.index(draft.current_step) if draft is not None and draft.current_step in STEPS else 0
+    steps = []
+    for index, step in enumerate(STEPS):
+        state = (
+            "current" if step == current else "done" if index < max(reached, STEPS.index(current)) else "todo"
+        )
+        url = reverse("wizard:step", args=[draft.pk, step]) if draft is not None else ""
+        if step == "review" and draft is not None:
+            url = reverse("wizard:review", args=[draft.pk])
+        steps.append({"label": step_label(step, scenario), "state": state, "url": url})
+    return steps
+
+
+def _live(step_forms: StepForms, url: str) -> None:
+    """Each control checks itself on change: htmx posts the whole form, the answer swaps the field's block."""
+    for form in step_forms.forms:
+        for field in form.fields.values():
+            field.widget.attrs.update(
+                {"hx-post": url, "hx-trigger": "change", "hx-swap": "none", "hx-include": "closest form"}
+            )
+
+
+def _render_step(
+    request: HttpRequest,
+    *,
+    draft: ConnectionRequest | None,
+    scenario: str,
+    step: str,
+    step_forms: StepForms,
+    status: int = 200,
+    revealed_psk: str = "",
+) -> HttpResponse:
+    action = (
+        reverse("wizard:step", args=[draft.pk, step])
+        if draft is not None
+        else reverse("wizard:new", args=[scenario])
+    )
+    validate_url = (
+        reverse("wizard:validate", args=[draft.pk, step])
+        if draft is not None
+        else reverse("wizard:validate_new", args=[scenario])
+    )
+    _live(step_forms, validate_url)
+    index = STEPS.index(step)
+    context = {
+        "draft": draft,
+        "scenario": scenario,
+        "scenario_label": Scenario(scenario).label,
+        "step": step,
+        "step_title": step_label(step, scenario),
+        "step_forms": step_forms,
+        "forms": step_forms.forms,
+        "progress": _progress(draft, scenario, step),
+        "action": action,
+        "is_first": index == 0,
+        "next_label": step_label(STEPS[index + 1], scenario),
+        "psk_rules": PSK_RULES,
+        "psk_masked": mask(draft.psk_ciphertext) if draft is not None else "",
+        "revealed_psk": revealed_psk,
+        "max_branches": MAX_BRANCHES,
+        "site_forms": [form for form in step_forms.forms if isinstance(form, SiteForm)],
+        "routing_form": next((form for form in step_forms.forms if isinstance(form, RoutingForm)), None),
+        "rule_forms": [form for form in step_forms.forms if isinstance(form, PolicyRuleForm)],
+        "tunnel_forms": [form for form in step_forms.forms if isinstance(form, TunnelForm)],
+    }
+    return render(request, "wizard/step.html", context, status=status)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    teams = selectors.user_teams(request.user)
+    scenarios = [{"value": value, "label": Scenario(value).label, "when": when} for value, when in SCENARIOS]
+    return render(request, "wizard/start.html", {"scenarios": scenarios, "teams": teams})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, scenario: str) -> HttpResponse:
+    """The first step before a draft exists; a valid post creates the draft and goes on."""
+    scenario = _scenario(scenario)
+    plan = default_plan(scenario)
+    context = _context(request, None, plan)
+    if not context.teams:
+        messages.error(
+            request, "You are not a member of any team yet; ask an administrator to add you to one."
+        )
+        return redirect("wizard:start")
+    step_forms = build_step(
+        "cloud", request.POST if request.method == "POST" else None, plan=plan, context=context
+    )
+    if request.method == "POST":
+        valid = step_forms.is_valid()
+        new_plan = step_forms.apply(plan)
+        probe = ConnectionRequest(scenario=scenario, plan=new_plan)
+        _, findings = selectors.check_plan(probe, new_plan)
+        step_forms.attach(findings)
+        if valid and not step_forms.has_errors:
+            form = step_forms.forms[0]
+            assert isinstance(form, CloudStepForm)
+            draft = draft_create(
+                owner=request.user,  # type: ignore[arg-type]
+                team=form.cleaned_data["team"],
+                scenario=scenario,
+                plan=new_plan,
+                current_step="customer",
+                hub=form.cleaned_data.get("existing_hub"),
+                http_request=request,
+            )
+            messages.success(
+                request, f"Draft #{draft.pk} saved. You can leave and resume it from My requests."
+            )
+            return redirect("wizard:step", draft.pk, "customer")
+        return _render_step(
+            request, draft=None, scenario=scenario, step="cloud", step_forms=step_forms, status=422
+        )
+    return _render_step(request, draft=None, scenario=scenario, step="cloud", step_forms=step_forms)
+
+
+@login_required
+@require_POST
+@rate_limited("validate")
+def validate_new(request: HttpRequest, scenario: str) -> HttpResponse:
+    scenario = _scenario(scenario)
+    plan = default_plan(scenario)
+    step_forms = build_step("cloud", request.POST, plan=plan, context=_context(request, None, plan))
+    step_forms.is_valid()
+    new_plan = step_forms.apply(plan)
+    _, findings = selectors.check_plan(ConnectionRequest(scenario=scenario, plan=new_plan), new_plan)
+    step_forms.attach(findings)
+    return _validation_response(request, step_forms, scenario)
+
+
+def _validation_response(request: HttpRequest, step_forms: StepForms, scenario: str) -> HttpResponse:
+    """The changed field's block and the step's findings, as out-of-band swaps of the template's parts."""
+    name = request.headers.get("HX-Trigger-Name", "")
+    field = step_forms.bound_field(name) if name else None
+    context = {"field": field, "step_forms": step_forms, "oob": True, "scenario": scenario}
+    return render(request, "wizard/step.html#validation", context)
+
+
+def _step_or_404(step: str) -> str:
+    if step not in FORM_STEPS:
+        raise Http404("No such step.")
+    return step
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    step = _step_or_404(step)
+    draft = selectors.request_for_user(request.user, pk)
+    if (refused := _editable(draft, request)) is not None:
+        return refused
+    plan = draft.plan if isinstance(draft.plan, dict) else {}
+    context = _context(request, draft, plan)
+    if request.method == "GET":
+        step_forms = build_step(step, None, plan=plan, context=context)
+        if STEPS.index(step) < STEPS.index(draft.current_step if draft.current_step in STEPS else FIRST_STEP):
+            step_forms.attach(selectors.check_plan(draft)[1])
+        return _render_step(request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms)
+    return _save_step(request, draft, step, context)
+
+
+def _save_step(
+    request: HttpRequest, draft: ConnectionRequest, step: str, context: StepContext
+) -> HttpResponse:
+    """Save whatever was typed, then go back, stay (branch added/removed, saved) or go on when clean."""
+    plan = draft.plan if isinstance(draft.plan, dict) else {}
+    step_forms = build_step(step, request.POST, plan=plan, context=context)
+    valid = step_forms.is_valid()
+    new_plan = step_forms.apply(plan)
+    index = STEPS.index(step)
+    action = _action(request.POST)
+    stay = action in ("save", "add_branch") or action.startswith("remove_branch_")
+    if action == "add_branch" and len(new_plan.get("sites", [])) < MAX_BRANCHES:
+        new_plan["sites"].append(
+            {
+                "name": "",
+                "gateway_ips": [],
+                "bgp_asn": None,
+                "platform": "strongswan",
+                "subnets": [],
+                "outside_interface": "",
+            }
+        )
+    if action.startswith("remove_branch_"):
+        position = action.removeprefix("remove_branch_")
+        sites = new_plan.get("sites", [])
+        if position.isdigit() and int(position) < len(sites) and len(sites) > 1:
+            del sites[int(position)]
+    updates: dict[str, Any] = {}
+    if step == "cloud":
+        form = step_forms.forms[0]
+        if valid:
+            updates["team"] = form.cleaned_data["team"]
+            if "existing_hub" in form.fields:
+                updates["hub"] = form.cleaned_data.get("existing_hub")
+    psk: str | None = None
+    if step == "security":
+        form = step_forms.forms[0]
+        assert isinstance(form, SecurityForm)
+        mode = form.raw("psk_mode")
+        psk = generate_psk() if mode == GENERATE else form.new_psk() if mode == ENTER else None
+    target = STEPS[index - 1] if action == "back" and index > 0 else step
+    try:
+        draft = draft_update(
+            draft=draft,
+            plan=new_plan,
+            current_step=max(target, draft.current_step, key=_order),
+            psk=psk,
+            **updates,
+        )
+    except DraftLocked as locked:
+        messages.error(request, str(locked))
+        return redirect("wizard:request_detail", draft.pk)
+    if action == "back":
+        return redirect(_step_url(draft, target))
+    if stay:
+        if action == "save":
+            messages.success(request, "Draft saved.")
+        return redirect(_step_url(draft, step) + ("#branches" if "branch" in action else ""))
+    _, findings = selectors.check_plan(draft, new_plan)
+    step_forms.attach(findings)
+    if valid and not step_forms.has_errors:
+        following = STEPS[index + 1]
+        draft_update(draft=draft, plan=new_plan, current_step=max(following, draft.current_step, key=_order))
+        return redirect(_step_url(draft, following))
+    return _render_step(
+        request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms, status=422
+    )
+
+
+def _order(step: str) -> int:
+    return STEPS.index(step) if step in STEPS else 0
+
+
+def _action(data: Any) -> str:
+    """Which submit button was used: back, save, next, add_branch or remove_branch_N."""
+    for key in data:
+        if key in ("back", "save", "add_branch") or key.startswith("remove_branch_"):
+            return key
+    return "next"
+
+
+def _step_url(draft: ConnectionRequest, step: str) -> str:
+    if step == "review":
+        return reverse("wizard:review", args=[draft.pk])
+    return reverse("wizard:step", args=[draft.pk, step])
+
+
+@login_required
+@require_POST
+@rate_limited("validate")
+def validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    step = _step_or_404(step)
+    draft = selectors.request_for_user(request.user, pk)
+    if (refused := _editable(draft, request)) is not None:
+        return refused
+    plan = draft.plan if isinstance(draft.plan, dict) else {}
+    step_forms = build_step(step, request.POST, plan=plan, context=_context(request, draft, plan))
+    step_forms.is_valid()
+    new_plan = step_forms.apply(plan)
+    psk = None
+    if step == "security":
+        form = step_forms.forms[0]
+        assert isinstance(form, SecurityForm)
+        psk = form.new_psk()
+    _, findings = selectors.check_plan(draft, new_plan, psk=psk)
+    step_forms.attach(findings)
+    return _validation_response(request, step_forms, draft.scenario)
+
+
+@login_required
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = selectors.request_for_user(request.user, pk)
+    if draft.status != RequestStatus.DRAFT:
+        return redirect("wizard:request_detail", pk)
+    return redirect(_step_url(draft, draft.current_step if draft.current_step in STEPS else FIRST_STEP))
+
+
+@login_required
+@require_POST
+def reveal_psk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the saved key in full: only to the draft's owner, only before submission."""
+    draft = selectors.request_for_user(request.user, pk)
+    if draft.owner_id != request.user.pk:
+        raise Http404("Only the owner of a draft can reveal its key.")
+    if (refused := _editable(draft, request)) is not None:
+        return refused
+    if request.htmx:
+        return render(request, "wizard/step.html#psk", {"draft": draft, "revealed_psk": draft.psk})
+    plan = draft.plan if isinstance(draft.plan, dict) else {}
+    step_forms = build_step("security", None, plan=plan, context=_context(request, draft, plan))
+    return _render_step(
+        request,
+        draft=draft,
+        scenario=draft.scenario,
+        step="security",
+        step_forms=step_forms,
+        revealed_psk=draft.psk,
+    )
+
+
+def _review_context(draft: ConnectionRequest) -> dict[str, Any]:
+    parsed, findings = selectors.check_plan(draft)
+    errors = [finding for finding in findings if finding.severity == "error"]
+    warnings = [finding for finding in findings if finding.severity == "warning"]
+    tunnels = resolve_tunnels(parsed) if parsed is not None else ()
+    located = []
+    for finding in findings:
+        owner, _ = locate(finding.path, draft.scenario)
+        located.append(
+            {"finding": finding, "step": owner, "url": _step_url(draft, owner) if owner != "review" else ""}
+        )
+    return {
+        "draft": draft,
+        "plan": parsed,
+        "raw_plan": draft.plan,
+        "findings": findings,
+        "located": located,
+        "errors": errors,
+        "warnings": warnings,
+        "tunnels": tunnels,
+        "diagram": topology_svg(parsed, tunnels) if parsed is not None else "",
+        "psk_masked": mask(draft.psk_ciphertext),
+        "progress": _progress(draft, draft.scenario, "review"),
+        "scenario_label": Scenario(draft.scenario).label,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = selectors.request_for_user(request.user, pk)
+    if (refused := _editable(draft, request)) is not None:
+        return refused
+    context = _review_context(draft)
+    form = SubmitForm(request.POST if request.method == "POST" else None, warnings=len(context["warnings"]))
+    if request.method == "GET":
+        if draft.current_step != "review":
+            draft_update(draft=draft, plan=draft.plan, current_step="review")
+        return render(request, "wizard/review.html", {**context, "form": form})
+    if context["errors"]:
+        messages.error(
+            request, f"The plan has {len(context['errors'])} error(s); fix them before submitting."
+        )
+        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
+    if not form.is_valid():
+        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
+    try:
+        submitted = draft_submit(
+            draft=draft,
+            actor=request.user,  # type: ignore[arg-type]
+            acknowledged=bool(form.cleaned_data.get("acknowledge_warnings")),
+            http_request=request,
+        )
+    except SubmitBlocked as blocked:
+        messages.error(request, str(blocked))
+        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
+    except TransitionRefused as refused:  # someone submitted or deleted it first
+        messages.error(request, str(refused))
+        return redirect("wizard:request_detail", pk)
+    messages.success(request, f"Request #{submitted.pk} submitted: it is now pending review.")
+    url = reverse("wizard:request_detail", args=[submitted.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    requests = selectors.visible_requests(request.user)
+    return render(request, "wizard/my_requests.html", {"requests": requests})
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.request_detail(request.user, pk)
+    if detail.status == RequestStatus.DRAFT:
+        return redirect("wizard:resume", pk)
+    parsed, findings = selectors.check_plan(detail)
+    planned = resolve_tunnels(parsed) if parsed is not None else ()
+    context = {
+        "detail": detail,
+        "timeline": list(detail.audit_events.all()),
+        "tunnels": list(detail.tunnels.all()),
+        "planned_tunnels": planned,
+        "configs": list(detail.configs.all()),
+        "diagram": topology_svg(parsed, planned) if parsed is not None else "",
+        "scenario_label": Scenario(detail.scenario).label,
+    }
+    return render(request, "wizard/request_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = selectors.request_for_user(request.user, pk)
+    if (refused := _editable(draft, request)) is not None:
+        return refused
+    if request.method == "POST":
+        try:
+            draft_delete(draft=draft, actor=request.user, http_request=request)  # type: ignore[arg-type]
+        except DraftLocked as locked:
+            messages.error(request, str(locked))
+            return redirect("wizard:request_detail", pk)
+        messages.success(request, f"Draft #{pk} deleted.")
+        url = reverse("wizard:my_requests")
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    return render(request, "wizard/confirm_delete.html", {"draft": draft})
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's plan as a file. The pre-shared key is never exported ("psk" is empty)."""
+    draft = selectors.request_for_user(request.user, pk)
+    plan = {**draft.plan, "psk": ""} if isinstance(draft.plan, dict) else {"psk": ""}
+    body = json.dumps(plan, indent=2, sort_keys=False) + "\n"
+    response = HttpResponse(body, content_type="application/json")
+    filename = f"{draft.name or 'request'}-{draft.pk}.plan.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("import")
+def import_plan(request: HttpRequest) -> HttpResponse:
+    teams = selectors.user_teams(request.user)
+    if not teams:
+        messages.error(
+            request, "You are not a member of any team yet; ask an administrator to add you to one."
+        )
+        return redirect("wizard:start")
+    form = ImportPlanForm(request.POST or None, request.FILES or None, teams=teams)
+    findings: list[Finding] = []
+    if request.method == "POST" and form.is_valid():
+        plan, findings = load_plan_text(form.cleaned_data["plan_file"])
+        if plan is not None and plan.scenario not in Scenario.values:
+            form.add_error(
+                "plan_file",
+                f"Unknown scenario {plan.scenario!r}; expected one of {', '.join(Scenario.values)}.",
+            )
+        elif plan is None:
+            form.add_error("plan_file", _structure_message(findings))
+        else:
+            draft = draft_import(
+                owner=request.user, team=form.cleaned_data["team"], plan=plan, http_request=request
+            )  # type: ignore[arg-type]
+            messages.success(request, f"Plan imported as draft #{draft.pk}. Check it below, then submit.")
+            return redirect("wizard:review", draft.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "wizard/import.html", {"form": form, "findings": findings}, status=status)
+
+
+def _structure_message(findings: list[Finding]) -> str:
+    errors = [finding for finding in findings if finding.severity == "error"]
+    listed = "; ".join(f"{finding.path or 'file'}: {finding.message}" for finding in errors[:5])
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return f"This is not a valid plan file. {listed}{more}"
