@@ -175,3 +175,17 @@ def make_request(team: Team, member: AbstractBaseUser) -> RequestFactory:
 def fast_password_hashing(settings: Any) -> None:
     """Password hashing is deliberately slow; these tests create many users and test no password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(task name, request id) of every task sent to the broker; nothing reaches a real broker."""
+    from celery import current_app
+
+    sent: list[tuple[str, int]] = []
+
+    def send_task(name: str, args: list[int], **options: object) -> None:
+        sent.append((name, args[0]))
+
+    monkeypatch.setattr(current_app, "send_task", send_task)
+    return sent

@@ -14,6 +14,7 @@ from django.urls import reverse
 from wizard.choices import RequestStatus
 from wizard.models import AuditEvent, ConnectionRequest
 from wizard.services import review
+from wizard.services.provisioning import PROVISION_TASK
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -44,10 +45,8 @@ def run_together(actions: list[Callable[[], object]]) -> list[object]:
 
 @pytest.mark.parametrize("round_number", range(ROUNDS))
 def test_approve_and_reject_at_once_give_one_decision(
-    make_request, reviewer, second_reviewer, monkeypatch, round_number
+    make_request, reviewer, second_reviewer, sent_tasks, round_number
 ):
-    enqueued: list[int] = []
-    monkeypatch.setattr(review, "_enqueue_provisioning", enqueued.append)
     pending = make_request(name=f"race-{round_number}")
     results = run_together(
         [
@@ -66,14 +65,12 @@ def test_approve_and_reject_at_once_give_one_decision(
     assert str(losers[0]).startswith("Another decision was taken first.")
     assert f"is now {final.get_status_display().lower()}" in str(losers[0])
     assert AuditEvent.objects.filter(request=pending).count() == 1
-    assert enqueued == ([pending.pk] if final.status == RequestStatus.APPROVED else [])
+    assert sent_tasks == ([(PROVISION_TASK, pending.pk)] if final.status == RequestStatus.APPROVED else [])
 
 
 def test_two_approvals_through_the_site_start_provisioning_once(
-    make_request, reviewer, second_reviewer, monkeypatch
+    make_request, reviewer, second_reviewer, sent_tasks
 ):
-    enqueued: list[int] = []
-    monkeypatch.setattr(review, "_enqueue_provisioning", enqueued.append)
     pending = make_request()
     clients = []
     for user in (reviewer, second_reviewer):
@@ -89,5 +86,5 @@ def test_two_approvals_through_the_site_start_provisioning_once(
     assert outcomes[0].startswith("Another decision was taken first.")
     assert "is now approved; it cannot become approved" in outcomes[0]
     assert outcomes[1] == f"Approved {pending.name}"
-    assert enqueued == [pending.pk]
+    assert sent_tasks == [(PROVISION_TASK, pending.pk)]
     assert AuditEvent.objects.filter(request=pending, action="status.approved").count() == 1

@@ -9,25 +9,23 @@ from django.test import override_settings
 from tests.review.conftest import PSK
 from wizard.choices import RequestStatus
 from wizard.models import AuditEvent, ConnectionRequest
-from wizard.services import review
 from wizard.services.notifications import notify_request_submitted
+from wizard.services.provisioning import PROVISION_TASK
 from wizard.services.review import ReviewRefused, request_approve, request_reject, request_send_back
 
 pytestmark = pytest.mark.django_db
 
 
 def test_approve_records_the_reviewer_and_starts_provisioning_after_commit(
-    make_request, reviewer, monkeypatch, django_capture_on_commit_callbacks
+    make_request, reviewer, sent_tasks, django_capture_on_commit_callbacks
 ):
-    enqueued: list[int] = []
-    monkeypatch.setattr(review, "_enqueue_provisioning", enqueued.append)
     pending = make_request()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         approved = request_approve(request_id=pending.pk, reviewer=reviewer, comment="  fine  ")
-    assert enqueued == []  # nothing leaves before the approval is committed
+    assert sent_tasks == []  # nothing leaves before the approval is committed
     for callback in callbacks:
         callback()
-    assert enqueued == [pending.pk]
+    assert sent_tasks == [(PROVISION_TASK, pending.pk)]
     assert approved.status == RequestStatus.APPROVED
     assert approved.reviewed_by == reviewer
     assert approved.reviewed_at is not None
@@ -42,8 +40,7 @@ def test_a_reviewer_cannot_approve_their_own_request(make_request, reviewer):
 
 
 @override_settings(REVIEW_ALLOW_SELF_APPROVAL=True)
-def test_the_setting_allows_self_approval(make_request, reviewer, monkeypatch):
-    monkeypatch.setattr(review, "_enqueue_provisioning", lambda request_id: None)
+def test_the_setting_allows_self_approval(make_request, reviewer, sent_tasks):
     own = make_request(owner=reviewer)
     assert request_approve(request_id=own.pk, reviewer=reviewer).status == RequestStatus.APPROVED
 
@@ -119,9 +116,8 @@ def test_every_decision_is_audited_with_actor_address_and_words(make_request, re
     ],
 )
 def test_the_requester_is_mailed_the_decision(
-    make_request, member, reviewer, monkeypatch, django_capture_on_commit_callbacks, decide, subject, words
+    make_request, member, reviewer, sent_tasks, django_capture_on_commit_callbacks, decide, subject, words
 ):
-    monkeypatch.setattr(review, "_enqueue_provisioning", lambda request_id: None)
     pending = make_request()
     with django_capture_on_commit_callbacks(execute=True):
         decide(pending.pk, reviewer)

@@ -14,6 +14,7 @@ from tests.review.conftest import PSK
 from wizard.choices import RequestStatus, Scenario
 from wizard.models import AuditEvent, ConnectionRequest, Tunnel
 from wizard.services import review
+from wizard.services.provisioning import PROVISION_TASK
 
 pytestmark = pytest.mark.django_db
 
@@ -137,18 +138,14 @@ def test_own_request_shows_no_approve_form(client, make_request, reviewer):
     assert reverse("review:approve", args=[own.pk]) not in body
 
 
-def test_approve_through_the_form(
-    staff_client, make_request, monkeypatch, django_capture_on_commit_callbacks
-):
-    enqueued: list[int] = []
-    monkeypatch.setattr(review, "_enqueue_provisioning", enqueued.append)
+def test_approve_through_the_form(staff_client, make_request, sent_tasks, django_capture_on_commit_callbacks):
     pending = make_request()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("review:approve", args=[pending.pk]), {"comment": "ok"}, REMOTE_ADDR="198.51.100.7"
         )
     assert response.status_code == 302 and response["Location"] == reverse("review:queue")
-    assert enqueued == [pending.pk]
+    assert sent_tasks == [(PROVISION_TASK, pending.pk)]
     event = AuditEvent.objects.get(request=pending)
     assert (event.action, event.source_address) == ("status.approved", "198.51.100.7")
     follow = staff_client.get(response["Location"])

@@ -6,7 +6,6 @@ moment exactly one decides, the other gets ``ReviewRefused`` with a message sayi
 
 from __future__ import annotations
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -17,11 +16,8 @@ from django.utils import timezone
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest
 from wizard.services.notifications import notify_request_decided
+from wizard.services.provisioning import provisioning_enqueue
 from wizard.services.transitions import TransitionRefused, request_transition
-
-# The Celery task that provisions an approved request, looked up by name so that review does not
-# depend on how provisioning is built.
-PROVISION_TASK_NAME = "wizard.provision_request"
 
 
 class ReviewRefused(Exception):
@@ -70,12 +66,6 @@ def _decide(
     return request
 
 
-def _enqueue_provisioning(request_id: int) -> None:
-    task = current_app.tasks.get(PROVISION_TASK_NAME)
-    if task is not None:
-        task.delay(request_id)
-
-
 def request_approve(
     *,
     request_id: int,
@@ -83,7 +73,7 @@ def request_approve(
     comment: str = "",
     http_request: HttpRequest | None = None,
 ) -> ConnectionRequest:
-    """Approve a pending request and start provisioning once the approval is committed."""
+    """Approve a pending request; provisioning is sent to a worker once the approval is committed."""
     _check_reviewer(reviewer)
     owner_id = ConnectionRequest.objects.filter(pk=request_id).values_list("owner_id", flat=True).first()
     # Four eyes: nobody approves what they asked for themselves.
@@ -98,7 +88,7 @@ def request_approve(
             http_request=http_request,
             decision="approve",
         )
-        transaction.on_commit(lambda: _enqueue_provisioning(request.pk))
+        provisioning_enqueue(request_id=request.pk)
     return request
 
 
