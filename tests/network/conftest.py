@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from wizard.network import Plan, parse_plan
+from wizard.network import Finding, Plan, parse_plan, validate_plan
 
 BASE_PLAN: dict[str, Any] = {
     "version": 1,
@@ -83,3 +83,35 @@ def make_plan() -> Callable[..., Plan]:
         return build(plan_data(**changes))
 
     return make
+
+
+def findings_for(data: dict[str, Any], **options: Any) -> list[Finding]:
+    """Parse and validate a plan's JSON form."""
+    plan = build(data)
+    return validate_plan(plan, **options)
+
+
+def coded(findings: list[Finding]) -> set[tuple[str, str, str]]:
+    """(severity, code, path) of each finding."""
+    return {(f.severity, f.code, f.path) for f in findings}
+
+
+def hub_data(*subnets: list[str], **changes: Any) -> dict[str, Any]:
+    """A BGP branch hub with one branch per list of subnets (branch i: name b<i>, ASN 65001+i)."""
+    sites = [
+        {
+            "name": f"b{i}",
+            "gateway_ips": [f"203.0.113.{i + 1}"],
+            "bgp_asn": 65001 + i,
+            "platform": "strongswan",
+            "subnets": branch,
+        }
+        for i, branch in enumerate(subnets)
+    ]
+    data = plan_data(
+        scenario="branch_hub",
+        routing={"mode": "bgp", "branch_interconnection": True, "nqa": False},
+        sites=sites,
+    )
+    data.update(changes)
+    return data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
-
 from wizard.network.addresses import Block, nested_pairs
 from wizard.network.findings import Finding, error
 from wizard.network.validation.context import PlanContext, Role
@@ -117,24 +115,34 @@ def _customer_claims(context: PlanContext) -> list:  # type: ignore[type-arg]
 
 
 def _rule_overlaps(context: PlanContext, blocks: list[Block], owners: list[tuple[int, str]]) -> list[Finding]:
-    """C12: sources and destinations of different rules must not overlap (the SAs would flap)."""
+    """C12: rules of one connection must not overlap, or their IPsec SAs flap.
+
+    Every rule's destinations must cover all customer subnets, so destinations of different rules always
+    overlap; two rules therefore collide when their sources overlap (and some of their destinations do).
+    """
     findings = []
-    pairs = (
-        (outer, inner)
-        for outer, inner in nested_pairs(blocks)
-        if owners[outer][0] != owners[inner][0]
-        and owners[outer][1].endswith("source") == owners[inner][1].endswith("source")
-    )
-    for outer, inner in islice(pairs, MAX_LISTED_OVERLAPS):
-        later, earlier = sorted((outer, inner), key=lambda i: -owners[i][0])
+    pairs = nested_pairs(blocks)
+    sources_overlap: set[tuple[int, int]] = set()
+    destinations_overlap: set[tuple[int, int]] = set()
+    for outer, inner in pairs:
+        first, second = sorted((owners[outer][0], owners[inner][0]))
+        if first == second:
+            continue
+        is_source = owners[outer][1].endswith("source"), owners[inner][1].endswith("source")
+        if all(is_source):
+            sources_overlap.add((first, second))
+        elif not any(is_source):
+            destinations_overlap.add((first, second))
+    for earlier, later in sorted(sources_overlap & destinations_overlap)[:MAX_LISTED_OVERLAPS]:
+        rules = context.plan.policy_rules
         findings.append(
             error(
                 "policy.overlap",
-                owners[later][1],
-                f"{blocks[later].cidr} of policy_rules[{owners[later][0]}] overlaps "
-                f"{blocks[earlier].cidr} of "
-                f"policy_rules[{owners[earlier][0]}]; overlapping rules make the IPsec SAs flap.",
-                "Give each rule disjoint sources and destinations.",
+                f"policy_rules[{later}].source",
+                f"Policy rule {later} ({rules[later].source}) overlaps policy rule {earlier} "
+                f"({rules[earlier].source}) for the same destinations; overlapping rules make the "
+                "IPsec SAs flap.",
+                "Give each rule a source that no other rule covers.",
             )
         )
     return findings
