@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wizard import review_selectors
 from wizard.choices import RequestStatus
+from wizard.diagram import topology_svg
 from wizard.models import ConnectionRequest
+from wizard.network import resolve_tunnels
 from wizard.review_forms import ApproveForm, QueueFilterForm, RejectForm, SendBackForm
 from wizard.services.review import (
     ReviewRefused,
@@ -73,6 +75,7 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     report = review_selectors.review_report(connection_request)
+    plan = report.plan
     decision_forms = {
         "approve_form": ApproveForm(),
         "reject_form": RejectForm(),
@@ -83,6 +86,7 @@ def _review_page(
     context = {
         "connection_request": connection_request,
         "report": report,
+        "diagram": topology_svg(plan, resolve_tunnels(plan)) if plan is not None else "",
         "plan_text": json.dumps(
             {key: value for key, value in connection_request.plan.items() if key != "psk"}, indent=2
         ),

@@ -127,6 +127,7 @@ def test_the_requester_is_mailed_the_decision(
     assert subject in message.subject
     assert words in message.body
     assert "rita" in message.body
+    assert f"/requests/{pending.pk}/" in message.body
 
 
 def test_no_mail_leaves_when_the_decision_is_refused(

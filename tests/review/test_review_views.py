@@ -121,6 +121,7 @@ def test_review_page_shows_plan_findings_conflicts_crypto_quota_and_no_secret(
     assert "vpngw-fra" in body and "203.0.113.10" in body and "aes-256-gcm-16" in body
     assert PSK not in body
     assert "Approve and provision" in body
+    assert "<svg" in response.context["diagram"]
 
 
 def test_review_page_without_conflicts_says_so(staff_client, make_request, gateway):

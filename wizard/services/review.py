@@ -36,7 +36,7 @@ def _check_reviewer(reviewer: AbstractBaseUser) -> None:
 
 
 def _requester_link(request: ConnectionRequest) -> str:
-    return reverse("home")
+    return reverse("wizard:request_detail", args=[request.pk])
 
 
 def _decide(
