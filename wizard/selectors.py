@@ -91,10 +91,14 @@ def plan_with_psk(plan: dict[str, Any], psk: str) -> dict[str, Any]:
 
 
 def check_plan(
-    request: ConnectionRequest, plan: dict[str, Any] | None = None
+    request: ConnectionRequest, plan: dict[str, Any] | None = None, *, psk: str | None = None
 ) -> tuple[Plan | None, list[Finding]]:
-    """Parse and validate a request's plan (or a changed copy of it) against blocks reserved on its hub."""
-    parsed, findings = parse_plan(plan_with_psk(plan if plan is not None else request.plan, request.psk))
+    """Parse and validate a request's plan (or a changed copy of it) against blocks reserved on its hub.
+
+    ``psk`` checks a key typed but not yet saved instead of the stored one.
+    """
+    key = psk if psk is not None else request.psk
+    parsed, findings = parse_plan(plan_with_psk(plan if plan is not None else request.plan, key))
     if parsed is None:
         return None, findings
     reserved = reserved_blocks(request.gateway, exclude_request_id=request.pk)
