@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from wizard.network.findings import Finding, error, has_errors
+from wizard.network.gcpause import collector_paused
 
 PLAN_VERSION = 1
 
@@ -389,7 +390,8 @@ class _Parser:
 def parse_plan(data: object) -> tuple[Plan | None, list[Finding]]:
     """Build a ``Plan`` from its JSON form; ``None`` with findings when the shape or a type is wrong."""
     parser = _Parser()
-    plan = parser.plan(data)
+    with collector_paused():
+        plan = parser.plan(data)
     if has_errors(parser.findings):
         return None, parser.findings
     return plan, parser.findings

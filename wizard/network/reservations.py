@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from wizard.network.addresses import Block, block_of, containing_block
+from wizard.network.addresses import Block, block_of, containing_block, merge, parse_block
+from wizard.network.gcpause import collector_paused
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,20 @@ class ReservedIndex(Sequence[ReservedBlock]):
     """
 
     def __init__(self, blocks: Iterable[ReservedBlock]) -> None:
+        with collector_paused():
+            self._build(blocks)
+
+    def _build(self, blocks: Iterable[ReservedBlock]) -> None:
         entries: list[tuple[int, int, int, ReservedBlock]] = []
         for reserved in blocks:
-            block = containing_block(reserved.cidr)
+            block = parse_block(reserved.cidr) or containing_block(reserved.cidr)
             if block is not None:
                 entries.append((block.first, -block.prefixlen, len(entries), reserved))
         entries.sort()
         self._blocks = [block_of(first, -negative_length) for first, negative_length, _, _ in entries]
         self._reserved = [entry[3] for entry in entries]
         self._firsts = [block.first for block in self._blocks]
+        self._taken: list[tuple[int, int]] | None = None
         self._exact: dict[tuple[int, int], list[int]] = {}
         for position, block in enumerate(self._blocks):
             self._exact.setdefault((block.first, block.prefixlen), []).append(position)
@@ -74,7 +80,10 @@ class ReservedIndex(Sequence[ReservedBlock]):
                 yield position
 
     def taken(self) -> list[tuple[int, int]]:
-        return [(block.first, block.last) for block in self._blocks]
+        """The reserved address space as sorted, merged ranges (computed once per index)."""
+        if self._taken is None:
+            self._taken = merge((block.first, block.last) for block in self._blocks)
+        return self._taken
 
 
 def as_index(reserved: Sequence[ReservedBlock]) -> ReservedIndex:

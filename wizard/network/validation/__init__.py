@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wizard.network.findings import ERROR, Finding
+from wizard.network.gcpause import collector_paused
 from wizard.network.plan import Plan
 from wizard.network.psk import check_psk
 from wizard.network.reservations import ReservedBlock, as_index
@@ -33,6 +34,11 @@ def validate_plan(
     ``ReservedIndex`` to reuse one index for many checks). At most ``overlap_limit`` overlapping pairs are
     listed one by one; a summary finding counts the rest.
     """
+    with collector_paused():
+        return _validate(plan, reserved, overlap_limit)
+
+
+def _validate(plan: Plan, reserved: Sequence[ReservedBlock], overlap_limit: int) -> list[Finding]:
     context = build_context(plan)
     findings = context.findings
     findings += check_names_and_values(plan)
