@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,15 @@ def test_example_validates_clean(path: Path) -> None:
     assert plan.scenario == path.stem.split("-")[0]
     assert plan.routing.mode == path.stem.split("-")[1]
     assert validate_plan(plan) == []
+
+
+def test_every_rule_code_is_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(path.read_text() for path in (root / "wizard" / "network").rglob("*.py"))
+    codes = set(re.findall(r'"([a-z_]+\.[a-z_0-9]+)"', source))
+    field_paths = {code for code in codes if code.split(".")[0] in {"ike", "ipsec"}} | {
+        "direct_connect.enterprise_router_asn",
+        "direct_connect.virtual_gateway_asn",
+    }
+    documented = set(re.findall(r"`([a-z_]+\.[a-z_0-9]+)`", (root / "docs" / "plan-format.md").read_text()))
+    assert codes - field_paths - documented == set()
