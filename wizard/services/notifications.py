@@ -62,11 +62,10 @@ def notify_request_decided(
     address = request.owner.email
     if not address:
         return
+    reviewer = request.reviewed_by
     context = {
         "request": request,
-        "reviewer": request.reviewed_by.get_full_name() or request.reviewed_by.get_username()
-        if request.reviewed_by
-        else "A reviewer",
+        "reviewer": (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "A reviewer",
         "decision": DECISION_SUBJECTS[request.status],
         "link": _absolute(request_link, http_request),
     }
