@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.network.conftest import build, coded, findings_for, hub_data, plan_data
-from wizard.network import ReservedBlock, validate_plan
+from wizard.network import ReservedBlock, check_plan_against_reserved, validate_plan
 from wizard.network.addresses import parse_block
 from wizard.network.reservations import ReservedIndex
 
@@ -88,3 +88,14 @@ def test_index_matches_brute_force(reserved: list[str], query: str) -> None:
     network = ipaddress.ip_network(query)
     expected = [i for i, cidr in enumerate(reserved) if ipaddress.ip_network(cidr).overlaps(network)]
     assert found == expected
+
+
+def test_reservation_check_alone_reports_only_reservations() -> None:
+    data = hub_data(["10.1.2.0/24"], ["10.1.2.0/24"])
+    data["psk"] = "weak"
+    index = ReservedIndex([ReservedBlock("10.1.0.0/16", MUNICH)])
+    findings = check_plan_against_reserved(build(data), index)
+    assert [(f.code, f.path) for f in findings] == [
+        ("subnet.reserved", "sites[0].subnets[0]"),
+        ("subnet.reserved", "sites[1].subnets[0]"),
+    ]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.network.conftest import build, coded, findings_for, plan_data
 from wizard.network import resolve_tunnels
+from wizard.network.addresses import free_blocks
 from wizard.network.tunnels import allocate_tunnel_blocks
 
 
@@ -172,3 +173,21 @@ def test_resolve_tunnels_avoids_used_and_manual_addresses(
         if (tunnel.peer, tunnel.connection) != ("b0", 2):
             assert not any(network.overlaps(n) for n in used)
             assert not network.overlaps(ipaddress.ip_network("169.254.195.0/24"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(used_blocks, max_size=20), st.integers(20, 30), st.integers(1, 5))
+def test_free_blocks_match_brute_force(used: list[ipaddress.IPv4Network], prefixlen: int, count: int) -> None:
+    supernet = "169.254.0.0/19"
+    found = free_blocks(
+        prefixlen,
+        [(int(n.network_address), int(n.broadcast_address)) for n in used],
+        supernets=[supernet],
+        count=count,
+    )
+    expected = [
+        str(candidate)
+        for candidate in ipaddress.ip_network(supernet).subnets(new_prefix=prefixlen)
+        if not any(candidate.overlaps(n) for n in used)
+    ][:count]
+    assert found == expected

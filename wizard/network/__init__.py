@@ -19,9 +19,9 @@ from wizard.network.plan import (
     parse_plan,
 )
 from wizard.network.psk import generate_psk
-from wizard.network.reservations import ReservedBlock
+from wizard.network.reservations import ReservedBlock, ReservedIndex
 from wizard.network.tunnels import ResolvedTunnel, resolve_tunnels
-from wizard.network.validation import validate_plan
+from wizard.network.validation import check_plan_against_reserved, validate_plan
 
 __all__ = [
     "DeadPeerDetection",
@@ -33,10 +33,12 @@ __all__ = [
     "Plan",
     "PolicyRule",
     "ReservedBlock",
+    "ReservedIndex",
     "ResolvedTunnel",
     "Routing",
     "Site",
     "TunnelAddressing",
+    "check_plan_against_reserved",
     "generate_psk",
     "load_plan_text",
     "parse_plan",

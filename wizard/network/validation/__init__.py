@@ -19,7 +19,7 @@ from wizard.network.validation.scenarios import check_names_and_values, check_ro
 from wizard.network.validation.topology import DEFAULT_OVERLAP_LIMIT, overlap_findings
 from wizard.network.validation.tunnels import check_tunnels
 
-__all__ = ["validate_plan"]
+__all__ = ["check_plan_against_reserved", "validate_plan"]
 
 
 def validate_plan(
@@ -58,3 +58,15 @@ def _validate(plan: Plan, reserved: Sequence[ReservedBlock], overlap_limit: int)
         context.extra_taken = index.taken
         findings += check_reserved(context, index, limit=overlap_limit)
     return sorted(findings, key=lambda finding: finding.severity != ERROR)
+
+
+def check_plan_against_reserved(
+    plan: Plan, reserved: Sequence[ReservedBlock], *, limit: int = DEFAULT_OVERLAP_LIMIT
+) -> list[Finding]:
+    """Only the reservation rule: the plan's customer subnets and manual tunnel /30s against the blocks other
+    requests hold on the same gateway (a branch joining an existing hub). Cheap with a ``ReservedIndex``."""
+    with collector_paused():
+        context = build_context(plan)
+        index = as_index(reserved)
+        context.extra_taken = index.taken
+        return check_reserved(context, index, limit=limit)

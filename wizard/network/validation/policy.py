@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wizard.network.addresses import Block, nested_pairs
 from wizard.network.findings import Finding, error
-from wizard.network.validation.context import PlanContext, Role
+from wizard.network.validation.context import Claim, PlanContext, Role
 
 MAX_POLICY_RULES = 5
 MAX_DESTINATIONS = 50
@@ -108,7 +108,7 @@ def check_policy_rules(context: PlanContext) -> list[Finding]:
     return findings
 
 
-def _customer_claims(context: PlanContext) -> list:  # type: ignore[type-arg]
+def _customer_claims(context: PlanContext) -> list[Claim]:
     if context.plan.scenario == "cross_region":
         return [c for c in context.claims_of(Role.LOCAL) if c.owner == ("gateway", 1)]
     return context.claims_of(Role.CUSTOMER)
