@@ -180,6 +180,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# Four-eyes review: a reviewer may not approve their own request unless this is on.
+REVIEW_ALLOW_SELF_APPROVAL = env_bool("REVIEW_ALLOW_SELF_APPROVAL", default=False)
+
 # Calls per user and minute on the expensive endpoints.
 RATE_LIMITS = {
     "validate": env_int("RATE_LIMIT_VALIDATE", 600, minimum=1, maximum=100000),
