@@ -26,7 +26,7 @@ class ReviewRefused(Exception):
 
 def self_approval_allowed() -> bool:
     """Four-eyes principle: a reviewer approves only other people's requests unless the setting allows it."""
-    return bool(getattr(settings, "REVIEW_ALLOW_SELF_APPROVAL", False))
+    return settings.REVIEW_ALLOW_SELF_APPROVAL
 
 
 def _check_reviewer(reviewer: AbstractBaseUser) -> None:
