@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,3 +112,12 @@ def test_load_plan_text_survives_deep_nesting() -> None:
     plan, findings = load_plan_text("[" * 100000 + "]" * 100000)
     assert plan is None
     assert findings[0].code == "plan.not_json"
+
+
+def test_network_rules_import_neither_django_nor_the_rest_of_the_project() -> None:
+    package = Path(__file__).resolve().parents[2] / "wizard" / "network"
+    for path in package.rglob("*.py"):
+        imports = re.findall(r"^\s*(?:from|import) ([\w.]+)", path.read_text(), flags=re.MULTILINE)
+        assert not [name for name in imports if name.startswith("django")], path
+        project = [name for name in imports if name.startswith("wizard.")]
+        assert all(name.startswith("wizard.network") for name in project), path
