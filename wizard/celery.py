@@ -3,14 +3,17 @@
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizard.settings")
 
 app = Celery("wizard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # One queue per concern; a worker started without -Q consumes all of them.
-app.conf.task_queues = (Queue("default"), Queue("provisioning"), Queue("status"), Queue("maintenance"))
+app.conf.task_queues = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("default", "provisioning", "status", "maintenance")
+)
 app.conf.beat_schedule = {
     "reconcile-provisioning": {"task": "wizard.reconcile_provisioning", "schedule": 30.0},
     "refresh-tunnel-status": {"task": "wizard.refresh_all_tunnel_status", "schedule": 300.0},
