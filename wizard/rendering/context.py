@@ -143,21 +143,52 @@ def _gateway_end(plan: Plan, index: int) -> _End:
                 f"gateways[{index}].{field}")  # fmt: skip
 
 
-def _site_end(plan: Plan, site: Site) -> _End:
-    index = plan.sites.index(site)
+def _site_end(index: int, site: Site) -> _End:
     return _End(site.name, f"sites[{index}]", site.bgp_asn, site.subnets, f"sites[{index}].subnets",
                 site.outside_interface)  # fmt: skip
 
 
-def _cloud_reachable(plan: Plan, site: Site) -> tuple[str, ...]:
-    """Subnets the cloud side offers this site: the VPC, plus in a hub every other branch when they talk."""
-    reachable = list(_gateway_subnets(plan.gateways[0]))
-    branches_talk = plan.routing.mode == "static" or plan.routing.branch_interconnection
-    if plan.scenario == "branch_hub" and branches_talk:
-        for other in plan.sites:
-            if other.name != site.name:
-                reachable.extend(other.subnets)
-    return tuple(reachable)
+class PlanIndex:
+    """Lookups shared by every device of one plan, built once: a hub renders 1,000 branches from one index.
+
+    Holds each site's position and tunnels, and every subnet already converted to its template form.
+    """
+
+    def __init__(self, plan: Plan, tunnels: Sequence[ResolvedTunnel]) -> None:
+        self.positions = {site.name: position for position, site in enumerate(plan.sites)}
+        self.tunnels: dict[str, list[ResolvedTunnel]] = {}
+        for tunnel in sorted(tunnels, key=lambda tunnel: tunnel.connection):
+            self.tunnels.setdefault(tunnel.peer, []).append(tunnel)
+        gateway = plan.gateways[0] if plan.gateways else None
+        self.gateway_subnets = (
+            _subnets(_gateway_subnets(gateway), _gateway_end(plan, 0).subnets_path) if gateway else []
+        )
+        self.flat: list[dict[str, Any]] = []
+        self.spans: list[tuple[int, int]] = []
+        for position, site in enumerate(plan.sites):
+            start = len(self.flat)
+            self.flat += _subnets(site.subnets, f"sites[{position}].subnets")
+            self.spans.append((start, len(self.flat)))
+        self.branches_talk = plan.scenario == "branch_hub" and (
+            plan.routing.mode == "static" or plan.routing.branch_interconnection
+        )
+
+    def site(self, plan: Plan, name: str) -> tuple[int, Site]:
+        if name not in self.positions:
+            raise ConfigError(f"The plan has no site named {name!r}.", path="sites")
+        position = self.positions[name]
+        return position, plan.sites[position]
+
+    def site_subnets(self, position: int) -> list[dict[str, Any]]:
+        start, end = self.spans[position]
+        return self.flat[start:end]
+
+    def reachable(self, position: int) -> list[dict[str, Any]]:
+        """Subnets the cloud side offers a site: the VPC, plus in a hub every other branch when they talk."""
+        if not self.branches_talk:
+            return list(self.gateway_subnets)
+        start, end = self.spans[position]
+        return self.gateway_subnets + self.flat[:start] + self.flat[end:]
 
 
 def _policy_pairs(plan: Plan, site_subnets: Sequence[str]) -> list[tuple[str, str]]:
@@ -293,8 +324,8 @@ def _view(
     side: str,
     device: _End,
     peer: _End,
-    device_subnets: Sequence[str],
-    remote_subnets: Sequence[str],
+    device_subnets: list[dict[str, Any]],
+    remote_subnets: list[dict[str, Any]],
     tunnels: list[dict[str, Any]],
     selectors: list[tuple[str, str]],
     backup: bool,
@@ -305,7 +336,7 @@ def _view(
         selectors = []
     elif not selectors:
         # No policy rule names this end's subnets: protect every local x remote pair.
-        selectors = [(local, remote) for local in device_subnets for remote in remote_subnets]
+        selectors = [(local["cidr"], remote["cidr"]) for local in device_subnets for remote in remote_subnets]
     default_interface = DEFAULT_OUTSIDE_INTERFACE[context["platform"]]
     interface = safe(device.outside_interface, "interface", f"{device.path}.outside_interface")
     context.update(
@@ -318,8 +349,8 @@ def _view(
             "outside_interface_given": bool(interface),
         },
         peer={"name": safe(peer.name, "name", f"{peer.path}.name"), "asn": peer.asn},
-        local_subnets=_subnets(device_subnets, device.subnets_path),
-        remote_subnets=_subnets(remote_subnets, f"{peer.path}.reachable_subnets"),
+        local_subnets=device_subnets,
+        remote_subnets=remote_subnets,
         tunnels=tunnels,
         selectors=[
             {
@@ -378,13 +409,18 @@ def _checks(context: dict[str, Any]) -> list[str]:
 
 
 def site_context(
-    plan: Plan, tunnels: Sequence[ResolvedTunnel], *, site: str, platform: str, generated_at: str
+    plan: Plan,
+    tunnels: Sequence[ResolvedTunnel],
+    *,
+    site: str,
+    platform: str,
+    generated_at: str,
+    index: PlanIndex | None = None,
 ) -> dict[str, Any]:
     """The on-premises device of `site` talking to the cloud gateway."""
-    match = next((candidate for candidate in plan.sites if candidate.name == site), None)
-    if match is None:
-        raise ConfigError(f"The plan has no site named {site!r}.", path="sites")
-    own = [tunnel for tunnel in tunnels if tunnel.peer == site]
+    index = index or PlanIndex(plan, tunnels)
+    position, match = index.site(plan, site)
+    own = index.tunnels.get(site, [])
     _require_ips(
         [tunnel.cloud_ip for tunnel in own] or [""], plan.gateways[0].name, "gateways[0].ip_addresses"
     )
@@ -398,17 +434,17 @@ def site_context(
             # The cloud sends over connection 1 first in both HA modes (cloud-vpn-rules.md §2.1).
             preferred=tunnel.connection == 1,
         )
-        for tunnel in sorted(own, key=lambda tunnel: tunnel.connection)
+        for tunnel in own
     ]
     return _view(
         plan,
         platform=platform,
         generated_at=generated_at,
         side="customer",
-        device=_site_end(plan, match),
+        device=_site_end(position, match),
         peer=_gateway_end(plan, 0),
-        device_subnets=match.subnets,
-        remote_subnets=_cloud_reachable(plan, match),
+        device_subnets=index.site_subnets(position),
+        remote_subnets=index.reachable(position),
         tunnels=views,
         selectors=[(destination, source) for source, destination in _policy_pairs(plan, match.subnets)],
         backup=plan.scenario == "dc_backup",
@@ -417,22 +453,25 @@ def site_context(
 
 
 def cloud_context(
-    plan: Plan, tunnels: Sequence[ResolvedTunnel], *, site: str, generated_at: str
+    plan: Plan,
+    tunnels: Sequence[ResolvedTunnel],
+    *,
+    site: str,
+    generated_at: str,
+    index: PlanIndex | None = None,
 ) -> dict[str, Any]:
     """The cloud gateway's side of its connections to `site` (strongSwan only): local = the gateway IPs."""
-    match = next((candidate for candidate in plan.sites if candidate.name == site), None)
-    if match is None:
-        raise ConfigError(f"The plan has no site named {site!r}.", path="sites")
-    own = sorted((tunnel for tunnel in tunnels if tunnel.peer == site), key=lambda tunnel: tunnel.connection)
+    index = index or PlanIndex(plan, tunnels)
+    position, match = index.site(plan, site)
+    own = index.tunnels.get(site, [])
     _require_ips(
         [tunnel.cloud_ip for tunnel in own] or [""], plan.gateways[0].name, "gateways[0].ip_addresses"
     )
-    # One gateway serves many sites: its connection names carry the site's position in the plan.
-    prefix = f"site{plan.sites.index(match) + 1}-"
     views = [
         _tunnel(
             tunnel.connection,
-            prefix=prefix,
+            # One gateway serves many sites: its connection names carry the site's position in the plan.
+            prefix=f"site{position + 1}-",
             local_ip=tunnel.cloud_ip,
             remote_ip=tunnel.customer_ip,
             inside_local=tunnel.local_address,
@@ -447,9 +486,9 @@ def cloud_context(
         generated_at=generated_at,
         side="cloud",
         device=_gateway_end(plan, 0),
-        peer=_site_end(plan, match),
-        device_subnets=_cloud_reachable(plan, match),
-        remote_subnets=match.subnets,
+        peer=_site_end(position, match),
+        device_subnets=index.reachable(position),
+        remote_subnets=index.site_subnets(position),
         tunnels=views,
         selectors=_policy_pairs(plan, match.subnets),
         backup=False,
@@ -482,24 +521,21 @@ def cross_region_context(
                 preferred=tunnel.connection == 1,
             )
         )
-    own_subnets, other_subnets = _gateway_subnets(own), _gateway_subnets(other)
-    pairs = [(source, destination) for source in own_subnets for destination in other_subnets]
-    if plan.routing.mode == "policy" and plan.policy_rules:
-        rule_pairs = [
-            (rule.source, destination) for rule in plan.policy_rules for destination in rule.destinations
-        ]
-        pairs = rule_pairs if side == 0 else [(destination, source) for source, destination in rule_pairs]
+    rule_pairs = [
+        (rule.source, destination) for rule in plan.policy_rules for destination in rule.destinations
+    ]
+    device, peer = _gateway_end(plan, side), _gateway_end(plan, 1 - side)
     return _view(
         plan,
         platform=platform,
         generated_at=generated_at,
         side="cloud",
-        device=_gateway_end(plan, side),
-        peer=_gateway_end(plan, 1 - side),
-        device_subnets=own_subnets,
-        remote_subnets=other_subnets,
+        device=device,
+        peer=peer,
+        device_subnets=_subnets(device.subnets, device.subnets_path),
+        remote_subnets=_subnets(peer.subnets, peer.subnets_path),
         tunnels=views,
-        selectors=pairs,
+        selectors=rule_pairs if side == 0 else [(destination, source) for source, destination in rule_pairs],
         backup=False,
         # Side A brings the tunnels up; side B answers (two initiators would race for duplicate SAs).
         initiator=side == 0,

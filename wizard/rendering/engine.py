@@ -13,7 +13,7 @@ import jinja2
 
 from wizard.network.plan import Plan
 from wizard.network.tunnels import ResolvedTunnel, resolve_tunnels
-from wizard.rendering.context import cloud_context, cross_region_context, site_context
+from wizard.rendering.context import PlanIndex, cloud_context, cross_region_context, site_context
 from wizard.rendering.errors import ConfigError
 from wizard.rendering.platforms import PLATFORM_NAMES, platform_spec
 
@@ -95,6 +95,7 @@ def render_config(
     platform: str | None = None,
     generated_at: str | None = None,
     tunnels: tuple[ResolvedTunnel, ...] | None = None,
+    index: PlanIndex | None = None,
 ) -> list[RenderedConfig]:
     """Every file for one on-premises device (cross-region: one cloud gateway, by name).
 
@@ -111,10 +112,11 @@ def render_config(
             plan, resolved, side=names.index(site), platform=platform or "generic", generated_at=stamp
         )
         return _artifacts(context, device=site)
-    match = next((candidate for candidate in plan.sites if candidate.name == site), None)
-    if match is None:
-        raise ConfigError(f"The plan has no site named {site!r}.", path="sites")
-    context = site_context(plan, resolved, site=site, platform=platform or match.platform, generated_at=stamp)
+    index = index or PlanIndex(plan, resolved)
+    _, match = index.site(plan, site)
+    context = site_context(
+        plan, resolved, site=site, platform=platform or match.platform, generated_at=stamp, index=index
+    )
     return _artifacts(context, device=site)
 
 
@@ -139,16 +141,13 @@ def render_all(
     """
     resolved = _tunnels(plan, tunnels)
     stamp = generated_at or now_timestamp()
+    index = None if plan.scenario == "cross_region" else PlanIndex(plan, resolved)
+    both_sides = plan.scenario == "cross_region" and platform is None
     rendered: list[RenderedConfig] = []
     for device in devices(plan):
-        if plan.scenario == "cross_region" and platform is None:
-            for name in ("generic", "strongswan"):
-                rendered += render_config(
-                    plan, site=device, platform=name, generated_at=stamp, tunnels=resolved
-                )
-        else:
+        for name in ("generic", "strongswan") if both_sides else (platform,):
             rendered += render_config(
-                plan, site=device, platform=platform, generated_at=stamp, tunnels=resolved
+                plan, site=device, platform=name, generated_at=stamp, tunnels=resolved, index=index
             )
     return rendered
 
