@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("review/", include("wizard.review_urls")),
     path("requests/", include("wizard.wizard_urls")),
+    path("requests/<int:pk>/provisioning/", include("wizard.provisioning_urls")),
 ]
