@@ -173,11 +173,12 @@ class DeviceConfig(models.Model):
     peer = models.CharField(max_length=64)
     platform = models.CharField(max_length=16, choices=Platform.choices)
     filename = models.CharField(max_length=200)
-    content = models.TextField()
+    # Configs embed the pre-shared key: encrypted at rest like the key itself.
+    content = secrets.EncryptedTextField()
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the content.")
     generated_at = models.DateTimeField()
     changed = models.BooleanField(default=False, help_text="Changed since the team last downloaded it.")
-    downloaded_content = models.TextField(
+    downloaded_content = secrets.EncryptedTextField(
         blank=True, help_text="The content as last downloaded, for the diff."
     )
 

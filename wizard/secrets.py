@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 
 @cache
@@ -61,3 +63,18 @@ def rotate(ciphertext: str) -> str:
 def mask(secret: str) -> str:
     """What pages and logs show instead of a secret."""
     return "••••••••" if secret else ""
+
+
+class EncryptedTextField(models.TextField):
+    """Text kept encrypted in the database and plain in Python, for content that embeds a secret.
+
+    Device configurations carry the pre-shared key, so they are encrypted at rest like the key itself.
+    Saving a row re-encrypts with the newest key (that is how `rotate_secrets` rotates them).
+    """
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+        return decrypt(value) if value else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return encrypt(value) if value else value
