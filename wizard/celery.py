@@ -14,6 +14,12 @@ app.conf.task_queues = tuple(
     Queue(name, Exchange(name, type="direct"), routing_key=name)
     for name in ("default", "provisioning", "status", "maintenance")
 )
+app.conf.task_routes = {
+    "wizard.provision_request": {"queue": "provisioning"},
+    "wizard.reconcile_provisioning": {"queue": "maintenance"},
+    "wizard.refresh_tunnel_status": {"queue": "status"},
+    "wizard.refresh_all_tunnel_status": {"queue": "status"},
+}
 app.conf.beat_schedule = {
     "reconcile-provisioning": {"task": "wizard.reconcile_provisioning", "schedule": 30.0},
     "refresh-tunnel-status": {"task": "wizard.refresh_all_tunnel_status", "schedule": 300.0},

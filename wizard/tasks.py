@@ -45,7 +45,6 @@ class ProvisioningTask(Task):
     name=provisioning.PROVISION_TASK,
     base=ProvisioningTask,
     bind=True,
-    queue=provisioning.PROVISIONING_QUEUE,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(TransientProviderError, SoftTimeLimitExceeded),
@@ -63,7 +62,6 @@ def provision_request(self: Task, request_id: int) -> str:
 
 @shared_task(
     name="wizard.reconcile_provisioning",
-    queue="maintenance",
     acks_late=True,
     soft_time_limit=50,
     time_limit=60,
@@ -75,7 +73,6 @@ def reconcile_provisioning() -> list[int]:
 
 @shared_task(
     name="wizard.refresh_tunnel_status",
-    queue="status",
     acks_late=True,
     autoretry_for=(TransientProviderError,),
     retry_backoff=5,
@@ -89,7 +86,7 @@ def refresh_tunnel_status(request_id: int) -> int:
     return provisioning.tunnel_status_refresh(request_id=request_id)
 
 
-@shared_task(name="wizard.refresh_all_tunnel_status", queue="status", soft_time_limit=50, time_limit=60)
+@shared_task(name="wizard.refresh_all_tunnel_status", soft_time_limit=50, time_limit=60)
 def refresh_all_tunnel_status() -> int:
     """Periodic: one status refresh per active request."""
     request_ids = provisioning.requests_to_refresh()
