@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -36,7 +37,7 @@ from wizard.forms.customer import MAX_BRANCHES, SiteForm
 from wizard.forms.routing import PolicyRuleForm, RoutingForm, TunnelForm
 from wizard.forms.security import ENTER, GENERATE, PSK_RULES, SecurityForm
 from wizard.models import ConnectionRequest
-from wizard.network import Finding, generate_psk, load_plan_text, resolve_tunnels
+from wizard.network import Finding, generate_psk, load_plan_text, parse_plan, resolve_tunnels
 from wizard.ratelimit import rate_limited
 from wizard.secrets import mask
 from wizard.services.drafts import (
@@ -94,10 +95,13 @@ def _editable(draft: ConnectionRequest, request: HttpRequest) -> HttpResponse | 
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _context(request: HttpRequest, draft: ConnectionRequest | None, plan: dict[str, Any]) -> StepContext:
+def _context(
+    request: HttpRequest, draft: ConnectionRequest | None, plan: dict[str, Any], *, step: str
+) -> StepContext:
     tunnels: tuple[Any, ...] = ()
-    if draft is not None:
-        parsed, _ = selectors.check_plan(draft, plan) if draft.pk else (None, [])
+    # Only the routing step shows tunnel addresses; resolving them needs the parsed plan, not its findings.
+    if draft is not None and draft.pk and step == "routing":
+        parsed, _ = parse_plan(selectors.plan_with_psk(plan, draft.psk))
         if parsed is not None:
             tunnels = resolve_tunnels(parsed)
     return StepContext(
@@ -192,7 +196,7 @@ def new(request: HttpRequest, scenario: str) -> HttpResponse:
     """The first step before a draft exists; a valid post creates the draft and goes on."""
     scenario = _scenario(scenario)
     plan = default_plan(scenario)
-    context = _context(request, None, plan)
+    context = _context(request, None, plan, step="cloud")
     if not context.teams:
         messages.error(
             request, "You are not a member of any team yet; ask an administrator to add you to one."
@@ -235,7 +239,9 @@ def new(request: HttpRequest, scenario: str) -> HttpResponse:
 def validate_new(request: HttpRequest, scenario: str) -> HttpResponse:
     scenario = _scenario(scenario)
     plan = default_plan(scenario)
-    step_forms = build_step("cloud", request.POST, plan=plan, context=_context(request, None, plan))
+    step_forms = build_step(
+        "cloud", request.POST, plan=plan, context=_context(request, None, plan, step="cloud")
+    )
     step_forms.is_valid()
     new_plan = step_forms.apply(plan)
     _, findings = selectors.check_plan(ConnectionRequest(scenario=scenario, plan=new_plan), new_plan)
@@ -257,6 +263,8 @@ def _step_or_404(step: str) -> str:
     return step
 
 
+# A typed pre-shared key never reaches error reports (the admins' error mail lists POST data).
+@sensitive_post_parameters("psk")
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -265,7 +273,7 @@ def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if (refused := _editable(draft, request)) is not None:
         return refused
     plan = draft.plan if isinstance(draft.plan, dict) else {}
-    context = _context(request, draft, plan)
+    context = _context(request, draft, plan, step=step)
     if request.method == "GET":
         step_forms = build_step(step, None, plan=plan, context=context)
         if STEPS.index(step) < STEPS.index(draft.current_step if draft.current_step in STEPS else FIRST_STEP):
@@ -361,6 +369,7 @@ def _step_url(draft: ConnectionRequest, step: str) -> str:
     return reverse("wizard:step", args=[draft.pk, step])
 
 
+@sensitive_post_parameters("psk")
 @login_required
 @require_POST
 @rate_limited("validate")
@@ -370,7 +379,7 @@ def validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if (refused := _editable(draft, request)) is not None:
         return refused
     plan = draft.plan if isinstance(draft.plan, dict) else {}
-    step_forms = build_step(step, request.POST, plan=plan, context=_context(request, draft, plan))
+    step_forms = build_step(step, request.POST, plan=plan, context=_context(request, draft, plan, step=step))
     step_forms.is_valid()
     new_plan = step_forms.apply(plan)
     psk = None
@@ -403,7 +412,9 @@ def reveal_psk(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "wizard/step.html#psk", {"draft": draft, "revealed_psk": draft.psk})
     plan = draft.plan if isinstance(draft.plan, dict) else {}
-    step_forms = build_step("security", None, plan=plan, context=_context(request, draft, plan))
+    step_forms = build_step(
+        "security", None, plan=plan, context=_context(request, draft, plan, step="security")
+    )
     return _render_step(
         request,
         draft=draft,
