@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -144,6 +145,7 @@ class World:
 @pytest.fixture
 def world(db: None, settings: Any) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # per-user rate-limit counters left by earlier tests of the same process
     users = get_user_model().objects
     team = Team.objects.create(name="network-ops")
     member = users.create_user("alice", password="Correct-Horse-9")
