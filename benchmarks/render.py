@@ -79,15 +79,12 @@ def measure(mode: str, platform: str, repeat: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    seconds, count = measure("bgp", "cisco_iosxe", repeat=3)
-    assert count == BRANCHES
-    figure("hub_1000_branches_bgp_cisco_iosxe_seconds", seconds, "s", "<= 2", seconds <= 2)
-    rate = count / seconds
-    figure("hub_1000_branches_bgp_cisco_iosxe_configs_per_second", rate, "configs/s", "informational", None)
-    for mode, platform in (("static", "cisco_iosxe"), ("bgp", "strongswan")):
-        seconds, count = measure(mode, platform, repeat=1)
-        # Every branch routes (or selects) every other branch: these configs grow with the hub.
-        figure(f"hub_1000_branches_{mode}_{platform}_seconds", seconds, "s", "informational", None)
+    # Static branches route the summary of the VPC and every other branch (one CIDR merge for the hub),
+    # BGP branches select it in strongSwan's traffic selectors: every mode must meet the goal.
+    for mode, platform in (("bgp", "cisco_iosxe"), ("static", "cisco_iosxe"), ("bgp", "strongswan")):
+        seconds, count = measure(mode, platform, repeat=3)
+        assert count >= BRANCHES  # strongSwan with BGP writes two files per branch (swanctl.conf, frr.conf)
+        figure(f"hub_1000_branches_{mode}_{platform}_seconds", seconds, "s", "<= 2", seconds <= 2)
         rate = count / seconds
         figure(
             f"hub_1000_branches_{mode}_{platform}_configs_per_second",

@@ -6,6 +6,7 @@ ciscoconfparse2 for IOS-XE and ASA, hier_config for FortiOS, ttp for the set-sty
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass
 
@@ -50,6 +51,8 @@ def intent(plan: Plan) -> Intent:
         plan.routing.mode == "static" or plan.routing.branch_interconnection
     ):
         remote += [subnet for other in plan.sites[1:] for subnet in other.subnets]
+        # A branch routes the summary of the VPC and every other branch, in address order.
+        remote = [str(network) for network in ipaddress.collapse_addresses(map(ipaddress.ip_network, remote))]
     selectors = [
         (d, rule.source) for rule in plan.policy_rules for d in rule.destinations if d in site.subnets
     ]

@@ -203,3 +203,102 @@ def nested_pairs(blocks: Sequence[Block]) -> Iterator[tuple[int, int]]:
         for outer in stack:
             yield outer, index
         stack.append(index)
+
+
+def range_blocks(first: int, last: int) -> list[Block]:
+    """The fewest CIDR blocks covering exactly the addresses ``first`` to ``last`` (inclusive), in order.
+
+    Greedy: at each start take the largest aligned block that does not run past ``last``.
+    """
+    blocks: list[Block] = []
+    while first <= last:
+        # Largest block aligned at `first` (its lowest set bit), shrunk until it fits the range.
+        size = (first & -first) or 1 << 32
+        while size > last - first + 1:
+            size >>= 1
+        prefixlen = 33 - size.bit_length()
+        blocks.append(Block(first, first + size - 1, prefixlen))
+        first += size
+    return blocks
+
+
+def summarise(ranges: Iterable[tuple[int, int]]) -> list[Block]:
+    """The fewest CIDR blocks covering exactly the union of ``ranges`` (adjacent and overlapping merged)."""
+    return [block for first, last in merge(ranges) for block in range_blocks(first, last)]
+
+
+class GroupSummary:
+    """CIDR summaries of "everything but one group's blocks", for many groups, from one pass over all blocks.
+
+    ``shared`` ranges belong to no group and are always included (a hub's VPC); ``groups[i]`` are the ranges
+    of group ``i`` (one branch). ``without(i)`` is the summary of exactly the addresses covered by ``shared``
+    or by a group other than ``i`` — never an address only ``i`` covers, even when groups overlap.
+
+    All boundaries are sorted once with a coverage count per elementary segment, and the merged union is
+    summarised once; ``without(i)`` only recomputes the merged ranges that group ``i`` touches, so n groups
+    of k blocks cost O(n k log n) plus the size of the answers.
+    """
+
+    def __init__(
+        self, shared: Iterable[tuple[int, int]], groups: Sequence[Iterable[tuple[int, int]]]
+    ) -> None:
+        self._groups = [list(group) for group in groups]
+        every = [*shared, *(item for group in self._groups for item in group)]
+        self._cuts = sorted({first for first, _ in every} | {last + 1 for _, last in every})
+        position = {cut: index for index, cut in enumerate(self._cuts)}
+        delta = [0] * (len(self._cuts) + 1)
+        for first, last in every:
+            delta[position[first]] += 1
+            delta[position[last + 1]] -= 1
+        # coverage[j]: how many ranges cover the segment cuts[j] .. cuts[j + 1] - 1.
+        self._coverage: list[int] = []
+        running = 0
+        for change in delta[:-1]:
+            running += change
+            self._coverage.append(running)
+        self._union = merge(every)
+        self._union_starts = [first for first, _ in self._union]
+        self._offsets = [0]
+        self._blocks: list[Block] = []
+        for first, last in self._union:
+            self._blocks += range_blocks(first, last)
+            self._offsets.append(len(self._blocks))
+
+    def without(self, group: int) -> list[Block]:
+        """The summary of the shared ranges and every group's ranges except ``group``'s, sorted."""
+        own = self._groups[group]
+        if not own:
+            return list(self._blocks)
+        # How many of the group's own ranges cover each segment they touch.
+        own_count: dict[int, int] = {}
+        for first, last in own:
+            for segment in range(bisect_left(self._cuts, first), bisect_left(self._cuts, last + 1)):
+                own_count[segment] = own_count.get(segment, 0) + 1
+        # Segments covered by nobody else leave the summary.
+        removed = merge(
+            (self._cuts[segment], self._cuts[segment + 1] - 1)
+            for segment, count in own_count.items()
+            if self._coverage[segment] == count
+        )
+        if not removed:
+            return list(self._blocks)
+        result: list[Block] = []
+        done = 0  # union ranges before this index are already in `result`
+        cursor = 0
+        while cursor < len(removed):
+            # The union range holding removed[cursor] (every removed segment lies inside the union).
+            index = bisect_left(self._union_starts, removed[cursor][0] + 1) - 1
+            result += self._blocks[self._offsets[done] : self._offsets[index]]
+            first, last = self._union[index]
+            start = first
+            while cursor < len(removed) and removed[cursor][0] <= last:
+                gap_first, gap_last = removed[cursor]
+                if gap_first > start:
+                    result += range_blocks(start, gap_first - 1)
+                start = gap_last + 1
+                cursor += 1
+            if start <= last:
+                result += range_blocks(start, last)
+            done = index + 1
+        result += self._blocks[self._offsets[done] :]
+        return result

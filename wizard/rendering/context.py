@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.network.addresses import format_ipv4, parse_block, parse_ipv4
+from wizard.network.addresses import Block, GroupSummary, format_ipv4, parse_block, parse_ipv4
 from wizard.network.plan import Gateway, Plan, Site
 from wizard.network.tunnels import ResolvedTunnel
 from wizard.rendering.errors import ConfigError
@@ -97,6 +97,11 @@ def subnet(cidr: str, path: str) -> dict[str, Any]:
     block = parse_block(cidr)
     if block is None:
         raise ConfigError(f"{path} is not a canonical IPv4 CIDR block ({cidr!r}).", path=path)
+    return block_entry(block)
+
+
+def block_entry(block: Block) -> dict[str, Any]:
+    """A parsed block in every spelling the templates need."""
     return {
         "cidr": block.cidr,
         "network": format_ipv4(block.first),
@@ -148,13 +153,24 @@ def _site_end(index: int, site: Site) -> _End:
                 site.outside_interface)  # fmt: skip
 
 
+def _range(entry: dict[str, Any]) -> tuple[int, int]:
+    first = parse_ipv4(entry["network"]) or 0
+    return first, first + (1 << (32 - entry["prefixlen"])) - 1
+
+
 class PlanIndex:
     """Lookups shared by every device of one plan, built once: a hub renders 1,000 branches from one index.
 
     Holds each site's position and tunnels, and every subnet already converted to its template form.
+    `other_branches` are the subnets of branches that reach the same hub through other requests.
+    In a hub whose branches talk to each other, what a branch reaches through the hub (the VPC and every
+    other branch) is summarised once for all branches: the fewest CIDR blocks covering exactly those
+    addresses, so a 1,000-branch hub does not write 2,000 routes into every branch.
     """
 
-    def __init__(self, plan: Plan, tunnels: Sequence[ResolvedTunnel]) -> None:
+    def __init__(
+        self, plan: Plan, tunnels: Sequence[ResolvedTunnel], other_branches: Sequence[str] = ()
+    ) -> None:
         self.positions = {site.name: position for position, site in enumerate(plan.sites)}
         self.tunnels: dict[str, list[ResolvedTunnel]] = {}
         for tunnel in sorted(tunnels, key=lambda tunnel: tunnel.connection):
@@ -172,6 +188,16 @@ class PlanIndex:
         self.branches_talk = plan.scenario == "branch_hub" and (
             plan.routing.mode == "static" or plan.routing.branch_interconnection
         )
+        self.summary: GroupSummary | None = None
+        self.entries: dict[Block, dict[str, Any]] = {}
+        if self.branches_talk:
+            shared = [_range(entry) for entry in self.gateway_subnets]
+            shared += [_range(entry) for entry in _subnets(other_branches, "other_branches")]
+            groups = [
+                [_range(entry) for entry in self.site_subnets(position)]
+                for position in range(len(plan.sites))
+            ]
+            self.summary = GroupSummary(shared, groups)
 
     def site(self, plan: Plan, name: str) -> tuple[int, Site]:
         if name not in self.positions:
@@ -184,11 +210,18 @@ class PlanIndex:
         return self.flat[start:end]
 
     def reachable(self, position: int) -> list[dict[str, Any]]:
-        """Subnets the cloud side offers a site: the VPC, plus in a hub every other branch when they talk."""
-        if not self.branches_talk:
+        """Subnets the cloud side offers a site: the VPC, plus in a hub every other branch when they talk
+        (then summarised, in address order)."""
+        if self.summary is None:
             return list(self.gateway_subnets)
-        start, end = self.spans[position]
-        return self.gateway_subnets + self.flat[:start] + self.flat[end:]
+        entries = self.entries
+        reachable = []
+        for block in self.summary.without(position):
+            entry = entries.get(block)
+            if entry is None:
+                entry = entries[block] = block_entry(block)
+            reachable.append(entry)
+        return reachable
 
 
 def _policy_pairs(plan: Plan, site_subnets: Sequence[str]) -> list[tuple[str, str]]:

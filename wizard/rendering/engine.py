@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -96,11 +97,13 @@ def render_config(
     generated_at: str | None = None,
     tunnels: tuple[ResolvedTunnel, ...] | None = None,
     index: PlanIndex | None = None,
+    other_branches: Sequence[str] = (),
 ) -> list[RenderedConfig]:
     """Every file for one on-premises device (cross-region: one cloud gateway, by name).
 
     `platform` defaults to the site's own; `generated_at` (UTC, "YYYY-MM-DDTHH:MM:SSZ") to now;
-    `tunnels` to `resolve_tunnels(plan)` (pass the stored ones when the gateway already has addresses).
+    `tunnels` to `resolve_tunnels(plan)` (pass the stored ones when the gateway already has addresses);
+    `other_branches` are the subnets of a hub's branches that belong to other requests.
     """
     resolved = _tunnels(plan, tunnels)
     stamp = generated_at or now_timestamp()
@@ -112,7 +115,7 @@ def render_config(
             plan, resolved, side=names.index(site), platform=platform or "generic", generated_at=stamp
         )
         return _artifacts(context, device=site)
-    index = index or PlanIndex(plan, resolved)
+    index = index or PlanIndex(plan, resolved, other_branches)
     _, match = index.site(plan, site)
     context = site_context(
         plan, resolved, site=site, platform=platform or match.platform, generated_at=stamp, index=index
@@ -133,15 +136,16 @@ def render_all(
     platform: str | None = None,
     generated_at: str | None = None,
     tunnels: tuple[ResolvedTunnel, ...] | None = None,
+    other_branches: Sequence[str] = (),
 ) -> list[RenderedConfig]:
     """Every file of every device of the plan: each site's own platform, or `platform` for all of them.
 
     Cross-region renders a parameter sheet for each cloud side plus strongSwan configs for both (lab use)
-    unless a platform is named.
+    unless a platform is named. `other_branches`: see `render_config`.
     """
     resolved = _tunnels(plan, tunnels)
     stamp = generated_at or now_timestamp()
-    index = None if plan.scenario == "cross_region" else PlanIndex(plan, resolved)
+    index = None if plan.scenario == "cross_region" else PlanIndex(plan, resolved, other_branches)
     both_sides = plan.scenario == "cross_region" and platform is None
     rendered: list[RenderedConfig] = []
     for device in devices(plan):

@@ -26,13 +26,13 @@ add address=169.254.1.2/30 interface=cloud-vpn-inside
 add address=169.254.1.6/30 interface=cloud-vpn-inside
 /ip ipsec policy
 add peer=cloud-vpn-1 tunnel=yes src-address=169.254.1.2/32 dst-address=169.254.1.1/32 proposal=cloud-vpn action=encrypt level=unique
+add peer=cloud-vpn-1 tunnel=yes src-address=10.1.0.0/16 dst-address=10.2.0.0/16 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-1 tunnel=yes src-address=10.1.0.0/16 dst-address=192.168.1.0/24 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-1 tunnel=yes src-address=10.1.0.0/16 dst-address=192.168.2.0/24 proposal=cloud-vpn action=encrypt level=unique
-add peer=cloud-vpn-1 tunnel=yes src-address=10.1.0.0/16 dst-address=10.2.0.0/16 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-2 tunnel=yes src-address=169.254.1.6/32 dst-address=169.254.1.5/32 proposal=cloud-vpn action=encrypt level=unique
+add peer=cloud-vpn-2 tunnel=yes src-address=10.1.0.0/16 dst-address=10.2.0.0/16 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 add peer=cloud-vpn-2 tunnel=yes src-address=10.1.0.0/16 dst-address=192.168.1.0/24 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 add peer=cloud-vpn-2 tunnel=yes src-address=10.1.0.0/16 dst-address=192.168.2.0/24 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
-add peer=cloud-vpn-2 tunnel=yes src-address=10.1.0.0/16 dst-address=10.2.0.0/16 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 /ip firewall nat
 add chain=srcnat action=accept ipsec-policy=out,ipsec place-before=0 comment="branch-hub-bgp: no NAT into the tunnels"
 /ip firewall mangle

@@ -26,13 +26,13 @@ add address=169.254.1.10/30 interface=cloud-vpn-inside
 add address=169.254.1.14/30 interface=cloud-vpn-inside
 /ip ipsec policy
 add peer=cloud-vpn-1 tunnel=yes src-address=169.254.1.10/32 dst-address=169.254.1.9/32 proposal=cloud-vpn action=encrypt level=unique
+add peer=cloud-vpn-1 tunnel=yes src-address=10.2.0.0/16 dst-address=10.1.0.0/16 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-1 tunnel=yes src-address=10.2.0.0/16 dst-address=192.168.1.0/24 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-1 tunnel=yes src-address=10.2.0.0/16 dst-address=192.168.2.0/24 proposal=cloud-vpn action=encrypt level=unique
-add peer=cloud-vpn-1 tunnel=yes src-address=10.2.0.0/16 dst-address=10.1.0.0/16 proposal=cloud-vpn action=encrypt level=unique
 add peer=cloud-vpn-2 tunnel=yes src-address=169.254.1.14/32 dst-address=169.254.1.13/32 proposal=cloud-vpn action=encrypt level=unique
+add peer=cloud-vpn-2 tunnel=yes src-address=10.2.0.0/16 dst-address=10.1.0.0/16 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 add peer=cloud-vpn-2 tunnel=yes src-address=10.2.0.0/16 dst-address=192.168.1.0/24 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 add peer=cloud-vpn-2 tunnel=yes src-address=10.2.0.0/16 dst-address=192.168.2.0/24 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
-add peer=cloud-vpn-2 tunnel=yes src-address=10.2.0.0/16 dst-address=10.1.0.0/16 proposal=cloud-vpn action=encrypt level=unique disabled=yes comment="standby: enable when tunnel 1 fails"
 /ip firewall nat
 add chain=srcnat action=accept ipsec-policy=out,ipsec place-before=0 comment="branch-hub-static: no NAT into the tunnels"
 /ip firewall mangle
