@@ -37,6 +37,19 @@ def _fernet() -> MultiFernet:
         ) from None
 
 
+class Secret(str):
+    """A decrypted secret: the plain text everywhere it is used, masked wherever it is repr()-ed.
+
+    Debug logs and error reports print objects with repr() (template context dumps, frame locals,
+    dataclass reprs of a plan), so a key held as a Secret never reaches them.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(mask(self))
+
+
 def encrypt(plaintext: str) -> str:
     if not plaintext:
         return ""
@@ -47,7 +60,7 @@ def decrypt(ciphertext: str) -> str:
     if not ciphertext:
         return ""
     try:
-        return _fernet().decrypt(ciphertext.encode()).decode()
+        return Secret(_fernet().decrypt(ciphertext.encode()).decode())
     except InvalidToken:
         raise ImproperlyConfigured(
             "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS: "
