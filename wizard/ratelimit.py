@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django_htmx.http import reswap, retarget
 
 View = Callable[..., HttpResponse]
 
@@ -39,9 +40,15 @@ def rate_limited(scope: str) -> Callable[[View], View]:
                     f"Too many requests: at most {limit} per minute are allowed here. "
                     f"Wait {60 - int(time.time()) % 60} seconds and try again."
                 )
-                body = render_to_string("includes/rate_limited.html", {"message": message}, request=request)
+                htmx = bool(getattr(request, "htmx", False))
+                # A whole page for a plain request; for htmx a fragment, placed atop the page's main region
+                # because the element that asked may swap nothing (live validation).
+                template = "includes/rate_limited.html" if htmx else "429.html"
+                body = render_to_string(template, {"message": message}, request=request)
                 response = HttpResponse(body, status=429)
                 response["Retry-After"] = str(60 - int(time.time()) % 60)
+                if htmx:
+                    response = reswap(retarget(response, "#main"), "afterbegin")
                 return response
             return view(request, *args, **kwargs)
 

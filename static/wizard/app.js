@@ -7,6 +7,14 @@
 (function () {
   "use strict";
 
+  // htmx swaps no 4xx answer by default; a rate limit's message (429) must be shown.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // Confirmation before destructive actions. Runs in the capture phase so that a "Cancel" also stops htmx.
   document.addEventListener(
     "submit",
