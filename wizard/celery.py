@@ -12,7 +12,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # One queue per concern; a worker started without -Q consumes all of them.
 app.conf.task_queues = tuple(
     Queue(name, Exchange(name, type="direct"), routing_key=name)
-    for name in ("default", "provisioning", "status", "maintenance")
+    for name in ("default", "provisioning", "configs", "status", "maintenance")
 )
 app.conf.task_routes = {
     "wizard.provision_request": {"queue": "provisioning"},

@@ -3,6 +3,8 @@
 Provisioning is idempotent (claimed with a conditional update, every resource recorded as soon as it exists),
 so its task acknowledges late and is re-queued when its worker dies. Only transient provider errors are
 retried, with exponential backoff and a cap; anything else ends the attempt with the request marked failed.
+Config generation is idempotent as well (same inputs, same files; unchanged rows untouched) and has its own
+"configs" queue.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from wizard.providers import TransientProviderError
-from wizard.services import provisioning
+from wizard.services import configs, provisioning
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +95,29 @@ def refresh_all_tunnel_status() -> int:
     for request_id in request_ids:
         refresh_tunnel_status.delay(request_id)
     return len(request_ids)
+
+
+@shared_task(
+    name=configs.GENERATE_TASK,
+    queue=configs.CONFIGS_QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=110,
+    time_limit=120,
+)
+def generate_configs(request_id: int) -> int:
+    """Generate every device config of one request (idempotent: unchanged files keep their rows)."""
+    return len(configs.generate_request_configs(request_id))
+
+
+@shared_task(
+    name=configs.HUB_REFRESH_TASK,
+    queue=configs.CONFIGS_QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def refresh_hub_configs(gateway_id: int, joined_request_id: int) -> list[int]:
+    """Regenerate the other branches of a hub a branch joined; notify the teams whose files changed."""
+    return configs.hub_configs_refresh(gateway_id=gateway_id, joined_request_id=joined_request_id)
