@@ -401,8 +401,15 @@ def load_plan_text(text: str) -> tuple[Plan | None, list[Finding]]:
     """Parse a plan file's text (JSON)."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # ValueError beyond JSONDecodeError: an integer longer than Python's 4,300-digit conversion limit.
         where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        reason = (
+            exc.msg
+            if isinstance(exc, json.JSONDecodeError)
+            else "nested too deeply"
+            if isinstance(exc, RecursionError)
+            else "a number has too many digits"
+        )
         return None, [error("plan.not_json", "", f"The plan is not valid JSON{where}: {reason}.")]
     return parse_plan(data)
