@@ -194,6 +194,42 @@ RATE_LIMITS = {
 WIZARD_PROVIDER = env_choice("WIZARD_PROVIDER", "sandbox", ("sandbox", "huaweicloud", "strongswan"))
 SANDBOX_DELAY_SECONDS = env_float("SANDBOX_DELAY_SECONDS", 0.0, minimum=0.0, maximum=60.0)
 SANDBOX_FAILURE_RATE = env_float("SANDBOX_FAILURE_RATE", 0.0, minimum=0.0, maximum=1.0)
+# Huawei Cloud / Open Telekom Cloud v5 API. The secret key comes from the environment, either plain
+# (HUAWEICLOUD_SK) or as a token encrypted with FIELD_ENCRYPTION_KEYS (HUAWEICLOUD_SK_ENCRYPTED,
+# made with `python manage.py encrypt_secret`).
+HUAWEICLOUD_ENDPOINT = os.environ.get("HUAWEICLOUD_ENDPOINT", "").strip()
+HUAWEICLOUD_PROJECT_ID = os.environ.get("HUAWEICLOUD_PROJECT_ID", "").strip()
+HUAWEICLOUD_AK = os.environ.get("HUAWEICLOUD_AK", "").strip()
+HUAWEICLOUD_SK = os.environ.get("HUAWEICLOUD_SK", "").strip()
+HUAWEICLOUD_SK_ENCRYPTED = os.environ.get("HUAWEICLOUD_SK_ENCRYPTED", "").strip()
+if WIZARD_PROVIDER == "huaweicloud":
+    _missing = [
+        name
+        for name, value in (
+            ("HUAWEICLOUD_ENDPOINT", HUAWEICLOUD_ENDPOINT),
+            ("HUAWEICLOUD_PROJECT_ID", HUAWEICLOUD_PROJECT_ID),
+            ("HUAWEICLOUD_AK", HUAWEICLOUD_AK),
+            ("HUAWEICLOUD_SK or HUAWEICLOUD_SK_ENCRYPTED", HUAWEICLOUD_SK or HUAWEICLOUD_SK_ENCRYPTED),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"WIZARD_PROVIDER=huaweicloud needs {', '.join(_missing)}.")
+    if not HUAWEICLOUD_ENDPOINT.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "HUAWEICLOUD_ENDPOINT must be a URL, e.g. https://vpn.eu-de.otc.t-systems.com."
+        )
+# A self-hosted strongSwan gateway driven over VICI.
+STRONGSWAN_VICI_SOCKET = os.environ.get("STRONGSWAN_VICI_SOCKET", "").strip() or "/var/run/charon.vici"
+STRONGSWAN_GATEWAY_IPS = env_list("STRONGSWAN_GATEWAY_IPS", [])
+if WIZARD_PROVIDER == "strongswan" and len(STRONGSWAN_GATEWAY_IPS) != 2:
+    raise ImproperlyConfigured(
+        "WIZARD_PROVIDER=strongswan needs STRONGSWAN_GATEWAY_IPS: the gateway's two IPs."
+    )
+# Provisioning timing: lease held by a task, wait for a status in place, re-send an unclaimed approval.
+PROVISIONING_LEASE_SECONDS = env_int("PROVISIONING_LEASE_SECONDS", 120, minimum=10, maximum=3600)
+PROVISIONING_WAIT_SECONDS = env_int("PROVISIONING_WAIT_SECONDS", 20, minimum=1, maximum=600)
+PROVISIONING_REQUEUE_SECONDS = env_int("PROVISIONING_REQUEUE_SECONDS", 60, minimum=5, maximum=3600)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -42,6 +42,7 @@ from huaweicloudsdkvpn.v5 import (
     VpnClient,
 )
 
+from wizard import secrets
 from wizard.providers.base import (
     ConnectionSpec,
     ConnectionState,
@@ -91,24 +92,14 @@ class HuaweiCloudProvider:
 
     @classmethod
     def from_settings(cls) -> HuaweiCloudProvider:
-        endpoint = getattr(settings, "HUAWEICLOUD_ENDPOINT", "")
-        project_id = getattr(settings, "HUAWEICLOUD_PROJECT_ID", "")
-        access_key = getattr(settings, "HUAWEICLOUD_AK", "")
-        secret_key = getattr(settings, "HUAWEICLOUD_SK", "")
-        # Without all four the cloud cannot be reached: say which are missing instead of failing later.
-        missing = [
-            name
-            for name, value in (
-                ("HUAWEICLOUD_ENDPOINT", endpoint),
-                ("HUAWEICLOUD_PROJECT_ID", project_id),
-                ("HUAWEICLOUD_AK", access_key),
-                ("HUAWEICLOUD_SK", secret_key),
-            )
-            if not value
-        ]
-        if missing:
-            raise PermanentProviderError("CONFIG", f"the Huawei Cloud provider needs {', '.join(missing)}")
-        return cls.for_endpoint(endpoint, project_id=project_id, access_key=access_key, secret_key=secret_key)
+        # Settings refuse to start without endpoint, project and keys when this provider is chosen.
+        secret_key = settings.HUAWEICLOUD_SK or secrets.decrypt(settings.HUAWEICLOUD_SK_ENCRYPTED)
+        return cls.for_endpoint(
+            settings.HUAWEICLOUD_ENDPOINT,
+            project_id=settings.HUAWEICLOUD_PROJECT_ID,
+            access_key=settings.HUAWEICLOUD_AK,
+            secret_key=secret_key,
+        )
 
     @classmethod
     def for_endpoint(

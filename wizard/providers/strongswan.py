@@ -118,8 +118,8 @@ class StrongSwanProvider:
     @classmethod
     def from_settings(cls) -> StrongSwanProvider:
         return cls(
-            vici_socket=getattr(settings, "STRONGSWAN_VICI_SOCKET", "/var/run/charon.vici"),
-            gateway_ips=tuple(getattr(settings, "STRONGSWAN_GATEWAY_IPS", ())),
+            vici_socket=settings.STRONGSWAN_VICI_SOCKET,
+            gateway_ips=tuple(settings.STRONGSWAN_GATEWAY_IPS),
         )
 
     @contextmanager

@@ -70,17 +70,17 @@ T = TypeVar("T")
 
 def lease_duration() -> timedelta:
     """How long a task holds a request without renewing; after that the reconciler may hand it on."""
-    return timedelta(seconds=getattr(settings, "PROVISIONING_LEASE_SECONDS", 120))
+    return timedelta(seconds=settings.PROVISIONING_LEASE_SECONDS)
 
 
 def wait_seconds() -> float:
     """How long a task waits in place for a status before it retries later (freeing the worker)."""
-    return float(getattr(settings, "PROVISIONING_WAIT_SECONDS", 20))
+    return float(settings.PROVISIONING_WAIT_SECONDS)
 
 
 def requeue_after() -> timedelta:
     """How long an approved request may wait for a worker before the reconciler sends it again."""
-    return timedelta(seconds=getattr(settings, "PROVISIONING_REQUEUE_SECONDS", 60))
+    return timedelta(seconds=settings.PROVISIONING_REQUEUE_SECONDS)
 
 
 class LeaseLost(Exception):
