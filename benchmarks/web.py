@@ -320,6 +320,15 @@ def run_wrk(base: str, target: Target, seconds: int, directory: Path) -> Load:
     )
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far, from /proc/<pid>/stat."""
+    ticks = 0
+    for pid in pids:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def peak_resident_mb(pid: int) -> float:
     """VmHWM of one process, in MiB."""
     for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
@@ -350,6 +359,7 @@ def main() -> int:
             }
             os.environ.update(env)
             targets, described = seed()
+            load_before = Path("/proc/loadavg").read_text().split()[0]
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             with gunicorn(env, port, var_dir / "gunicorn.log") as server:
@@ -357,13 +367,21 @@ def main() -> int:
                     status, body = fetch(base, target)
                     if status != 200 or target.expect not in body:
                         raise RuntimeError(f"{target.name}: HTTP {status}, expected {target.expect!r}")
-                loads = {target.name: run_wrk(base, target, seconds, var_dir) for target in targets}
                 workers = sorted(descendants(server.pid))
+                loads: dict[str, Load] = {}
+                cpu_per_request: dict[str, float] = {}
+                for target in targets:
+                    before = cpu_seconds(workers)
+                    loads[target.name] = run_wrk(base, target, seconds, var_dir)
+                    used = cpu_seconds(workers) - before
+                    cpu_per_request[target.name] = used * 1000 / max(loads[target.name].requests, 1)
                 worker_memory = max(peak_resident_mb(pid) for pid in workers)
             engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
+            load_after = Path("/proc/loadavg").read_text().split()[0]
     print(
         f"{engine}; gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, 2 threads, "
-        f"{seconds} s per URL; {described}"
+        f"{seconds} s per URL; {described}; 1-minute load average {load_before} before, {load_after} after "
+        f"on {os.cpu_count()} CPUs"
     )
     validation, baseline = loads[targets[0].name], loads[targets[-1].name]
     figure(
@@ -373,12 +391,18 @@ def main() -> int:
     figure("live validation throughput", validation.requests_per_second, "req/s", "informational", None)
     figure("bare view /healthz throughput", baseline.requests_per_second, "req/s", "informational", None)
     figure("bare view /healthz p99 latency", baseline.p99_ms, "ms", "informational", None)
+    validation_cpu, baseline_cpu = cpu_per_request[targets[0].name], cpu_per_request[targets[-1].name]
+    figure("live validation server CPU per request", validation_cpu, "ms", "informational", None)
+    figure("bare view /healthz server CPU per request", baseline_cpu, "ms", "informational", None)
     ratio = validation.requests_per_second / baseline.requests_per_second
     figure("live validation / bare view throughput", ratio, "x", f">= {RATIO_GOAL:g}", ratio >= RATIO_GOAL)
     for target in targets[1:-1]:
         load = loads[target.name]
         figure(f"{target.name} p99 latency", load.p99_ms, "ms", "informational", None)
         figure(f"{target.name} throughput", load.requests_per_second, "req/s", "informational", None)
+        figure(
+            f"{target.name} server CPU per request", cpu_per_request[target.name], "ms", "informational", None
+        )
     failures = sum(load.failures for load in loads.values())
     figure("failed responses (non-2xx, socket errors)", failures, "", "0", failures == 0)
     figure(
