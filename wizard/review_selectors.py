@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wizard.choices import GatewayFlavor, RequestStatus, Scenario
-from wizard.models import AuditEvent, ConnectionRequest, Gateway, Team, Tunnel
-from wizard.network import Finding, Plan, ReservedBlock, parse_plan, validate_plan
-from wizard.network.addresses import containing_block
+from wizard.models import AuditEvent, ConnectionRequest, Gateway, Team
+from wizard.network import Finding, Plan, parse_plan, validate_plan
 from wizard.network.crypto import weaknesses
-
-# Requests in these statuses hold their address blocks and connection groups on their gateway.
-CLAIMING_STATUSES = (
-    RequestStatus.PENDING_REVIEW,
-    RequestStatus.APPROVED,
-    RequestStatus.PROVISIONING,
-    RequestStatus.ACTIVE,
-)
+from wizard.selectors import CLAIMING_STATUSES, claiming_requests, gateway_claims, reserved_blocks
 
 # Connection groups a gateway of each flavor supports (cloud-vpn-rules.md §2.2).
 CONNECTION_GROUP_LIMITS = {
@@ -32,7 +23,6 @@ CONNECTION_GROUP_LIMITS = {
 }
 
 QUEUE_PAGE_SIZE = 50
-TUNNEL_CLAIMS = Tunnel.objects.only("request_id", "peer", "connection", "local_address")
 
 
 def review_queue(
@@ -69,43 +59,6 @@ def request_plan(request: ConnectionRequest) -> tuple[Plan | None, list[Finding]
     return parse_plan({**request.plan, "psk": request.psk})
 
 
-def _claims_of(request: ConnectionRequest) -> list[ReservedBlock]:
-    """Address blocks one request holds on its gateway: its sites' subnets and its tunnels' inside /30s."""
-    label = f"request #{request.pk} '{request.name}'"
-    blocks: list[ReservedBlock] = []
-    sites = request.plan.get("sites") if isinstance(request.plan, dict) else None
-    for site in sites if isinstance(sites, list) else []:
-        if not isinstance(site, dict):
-            continue
-        for cidr in site.get("subnets") or []:
-            blocks.append(ReservedBlock(cidr=str(cidr), owner=f"site '{site.get('name', '')}' ({label})"))
-    for tunnel in request.tunnels.all():
-        block = containing_block(tunnel.local_address)
-        if block is not None:
-            blocks.append(ReservedBlock(cidr=block.cidr, owner=f"tunnel {tunnel} ({label})"))
-    return blocks
-
-
-def _claiming_requests(gateway_ids: Iterable[int]) -> QuerySet[ConnectionRequest]:
-    return (
-        ConnectionRequest.objects.filter(gateway_id__in=list(gateway_ids), status__in=CLAIMING_STATUSES)
-        .only("pk", "name", "plan", "gateway_id", "status", "scenario")
-        .prefetch_related(
-            Prefetch(
-                "tunnels", queryset=Tunnel.objects.only("request_id", "peer", "connection", "local_address")
-            )
-        )
-    )
-
-
-def reserved_blocks(request: ConnectionRequest) -> list[ReservedBlock]:
-    """Blocks that other pending, approved or active requests hold on this request's gateway."""
-    if request.gateway_id is None:
-        return []
-    others = _claiming_requests([request.gateway_id]).exclude(pk=request.pk)
-    return [block for other in others for block in _claims_of(other)]
-
-
 @dataclass(frozen=True)
 class FindingCounts:
     errors: int
@@ -114,14 +67,11 @@ class FindingCounts:
 
 def finding_counts(requests: Sequence[ConnectionRequest]) -> dict[int, FindingCounts]:
     """Errors and warnings of each request, checked against its gateway's reservations (two queries)."""
-    others_by_gateway: dict[int, list[ConnectionRequest]] = defaultdict(list)
-    gateway_ids = {request.gateway_id for request in requests if request.gateway_id is not None}
-    for other in _claiming_requests(gateway_ids):
-        others_by_gateway[other.gateway_id].append(other)
+    claims = gateway_claims({request.gateway_id for request in requests if request.gateway_id is not None})
     counts: dict[int, FindingCounts] = {}
     for request in requests:
-        others = others_by_gateway.get(request.gateway_id, []) if request.gateway_id is not None else []
-        reserved = [block for other in others if other.pk != request.pk for block in _claims_of(other)]
+        held = claims.get(request.gateway_id, []) if request.gateway_id is not None else []
+        reserved = [block for owner, block in held if owner != request.pk]
         plan, findings = request_plan(request)
         if plan is not None:
             findings = findings + validate_plan(plan, reserved=reserved)
@@ -160,7 +110,7 @@ def quota_impact(request: ConnectionRequest, plan: Plan) -> QuotaImpact | None:
     """Connection groups other requests hold on the gateway, this plan's, and the flavor's limit."""
     if request.gateway_id is not None:
         flavor = request.gateway.flavor
-        others = _claiming_requests([request.gateway_id]).exclude(pk=request.pk)
+        others = claiming_requests([request.gateway_id]).exclude(pk=request.pk).prefetch_related(None)
         used = 0
         for other in others:
             other_plan, _ = parse_plan({**other.plan, "psk": ""})
@@ -229,7 +179,8 @@ def review_report(request: ConnectionRequest) -> ReviewReport:
     if plan is None:
         return ReviewReport(plan=None, findings=findings, conflicts=[], weak_crypto=[], quota=None)
     alone = validate_plan(plan)
-    together = validate_plan(plan, reserved=reserved_blocks(request))
+    reserved = reserved_blocks(request.gateway_id, exclude_request_id=request.pk)
+    together = validate_plan(plan, reserved=reserved)
     # A conflict is whatever the other requests on the gateway add to the plan's own findings.
     conflicts = [finding for finding in together if finding not in alone]
     return ReviewReport(

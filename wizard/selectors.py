@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from wizard.choices import RequestStatus
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig, Gateway, Team, Tunnel
 from wizard.network import Finding, Plan, ReservedBlock, parse_plan, validate_plan
+from wizard.network.addresses import containing_block
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -21,6 +24,7 @@ CLAIMING_STATUSES = (
     RequestStatus.PROVISIONING,
     RequestStatus.ACTIVE,
 )
+TUNNEL_CLAIMS = Tunnel.objects.only("request_id", "peer", "connection", "local_address")
 
 
 def user_teams(user: User) -> QuerySet[Team]:
@@ -67,26 +71,58 @@ def request_detail(user: User, pk: int) -> ConnectionRequest:
     return get_object_or_404(queryset, pk=pk)
 
 
-def reserved_blocks(gateway: Gateway | None, *, exclude_request_id: int | None) -> list[ReservedBlock]:
-    """Customer subnets that other live requests already claim on the same gateway (hub)."""
-    if gateway is None:
-        return []
-    others = (
-        ConnectionRequest.objects.filter(gateway=gateway, status__in=CLAIMING_STATUSES)
-        .exclude(pk=exclude_request_id)
-        .only("pk", "plan")
+def claiming_requests(gateway_ids: Iterable[int]) -> QuerySet[ConnectionRequest]:
+    """Requests that hold address blocks on the given gateways, with their tunnels (two queries)."""
+    return (
+        ConnectionRequest.objects.filter(gateway_id__in=list(gateway_ids), status__in=CLAIMING_STATUSES)
+        .only("pk", "name", "plan", "gateway_id", "status", "scenario")
+        .prefetch_related(Prefetch("tunnels", queryset=TUNNEL_CLAIMS))
+        .order_by("pk")
     )
-    blocks = []
-    for other in others:
-        sites = other.plan.get("sites") if isinstance(other.plan, dict) else None
-        for site in sites if isinstance(sites, list) else []:
-            if not isinstance(site, dict) or not isinstance(site.get("subnets"), list):
-                continue
-            owner = f"branch '{site.get('name', '?')}' (request #{other.pk})"
-            blocks += [
-                ReservedBlock(cidr=cidr, owner=owner) for cidr in site["subnets"] if isinstance(cidr, str)
-            ]
+
+
+def claims_of(request: ConnectionRequest) -> list[ReservedBlock]:
+    """The blocks one live request holds on its gateway: its sites' customer subnets and its tunnels' inside
+    /30s (the provisioned tunnels once they exist, else the addresses its plan sets by hand)."""
+    label = f"request #{request.pk} '{request.name}'"
+    plan = request.plan if isinstance(request.plan, dict) else {}
+    blocks: list[ReservedBlock] = []
+    sites = plan.get("sites")
+    for site in sites if isinstance(sites, list) else []:
+        subnets = site.get("subnets") if isinstance(site, dict) else None
+        for cidr in subnets if isinstance(subnets, list) else []:
+            if isinstance(cidr, str):
+                blocks.append(ReservedBlock(cidr=cidr, owner=f"site '{site.get('name', '')}' ({label})"))
+    provisioned = [(t.peer, t.connection, t.local_address) for t in request.tunnels.all()]
+    planned = plan.get("tunnels")
+    by_hand = [
+        (entry.get("peer", ""), entry.get("connection", ""), entry.get("local_address"))
+        for entry in (planned if isinstance(planned, list) else [])
+        if isinstance(entry, dict)
+    ]
+    for peer, connection, address in provisioned or by_hand:
+        block = containing_block(address) if isinstance(address, str) else None
+        if block is not None:
+            owner = f"tunnel {peer} #{connection} ({label})"
+            blocks.append(ReservedBlock(cidr=block.cidr, owner=owner))
     return blocks
+
+
+def gateway_claims(gateway_ids: Iterable[int]) -> dict[int, list[tuple[int, ReservedBlock]]]:
+    """Per gateway, every (request id, block) its live requests hold; two queries for any number of them."""
+    claims: dict[int, list[tuple[int, ReservedBlock]]] = defaultdict(list)
+    for request in claiming_requests(gateway_ids):
+        claims[request.gateway_id] += [(request.pk, block) for block in claims_of(request)]
+    return claims
+
+
+def reserved_blocks(gateway_id: int | None, *, exclude_request_id: int | None) -> list[ReservedBlock]:
+    """Blocks that other pending, approved or active requests hold on the gateway (hub): customer subnets
+    and tunnel inside /30s. The one source of reservations for the wizard's checks and for staff review."""
+    if gateway_id is None:
+        return []
+    claims = gateway_claims([gateway_id]).get(gateway_id, [])
+    return [block for owner, block in claims if owner != exclude_request_id]
 
 
 def plan_with_psk(plan: dict[str, Any], psk: str) -> dict[str, Any]:
@@ -105,5 +141,5 @@ def check_plan(
     parsed, findings = parse_plan(plan_with_psk(plan if plan is not None else request.plan, key))
     if parsed is None:
         return None, findings
-    reserved = reserved_blocks(request.gateway, exclude_request_id=request.pk)
+    reserved = reserved_blocks(request.gateway_id, exclude_request_id=request.pk)
     return parsed, findings + validate_plan(parsed, reserved=reserved)
