@@ -17,6 +17,7 @@ from wizard.network import Site as PlanSite
 from wizard.network.crypto import PRESETS
 from wizard.selectors import check_plan
 from wizard.services.audit import audit_record
+from wizard.services.notifications import notify_request_submitted
 from wizard.services.transitions import request_transition
 
 FIRST_STEP = "cloud"
@@ -171,7 +172,7 @@ def draft_submit(
     acknowledged: bool,
     http_request: HttpRequest | None = None,
 ) -> ConnectionRequest:
-    """Check the plan once more and move the draft to pending review.
+    """Check the plan once more, move the draft to pending review and tell the reviewers (once committed).
 
     The hub row is locked while checking, so two branches submitted at the same instant are checked one
     after the other against each other's blocks.
@@ -210,6 +211,7 @@ def draft_submit(
             )
             for position, site in enumerate(parsed.sites)
         )
+        notify_request_submitted(request=submitted, http_request=http_request)
     return submitted
 
 
