@@ -6,21 +6,18 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from celery import current_app
-from django.conf import settings
 from django.db import connection
-from kombu import pools
 
 from tests.processes import celery_worker, embedded_redis
+from tests.provisioning import workers
 from tests.provisioning.conftest import create_request
+from tests.provisioning.workers import broker, worker_env
 from wizard.choices import RequestStatus
-from wizard.env import celery_broker_url
 from wizard.models import (
     AuditEvent,
     ConnectionRequest,
@@ -38,44 +35,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(tran
 REQUESTS = 50
 
 
-def database_url() -> str:
-    """The test database as a DATABASE_URL, for the worker processes."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    credentials = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db["USER"] else ""
-    return f"postgresql://{credentials}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def worker_env(redis_url: str) -> dict[str, str]:
-    return {
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "tests.provisioning.worker_settings",
-        "SANDBOX_DELAY_SECONDS": "0.2",
-        "SANDBOX_FAILURE_RATE": "0",
-        "WIZARD_PROVIDER": "sandbox",
-    }
-
-
-def _reset_pools() -> None:
-    current_app.pool.force_close_all()
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-    pools.reset()
-
-
-@contextmanager
-def broker(redis_url: str) -> Iterator[None]:
-    """Send this process's tasks to the embedded Redis of the test."""
-    previous = current_app.conf.broker_url
-    _reset_pools()
-    current_app.conf.broker_url = celery_broker_url(redis_url)
-    try:
-        yield
-    finally:
-        _reset_pools()
-        current_app.conf.broker_url = previous
+def sandbox_worker_env(redis_url: str) -> dict[str, str]:
+    return worker_env(
+        redis_url,
+        SANDBOX_DELAY_SECONDS="0.2",
+        SANDBOX_FAILURE_RATE="0",
+        WIZARD_PROVIDER="sandbox",
+    )
 
 
 def statuses() -> dict[str, int]:
@@ -88,13 +54,9 @@ def statuses() -> dict[str, int]:
 def wait_until(
     condition: Callable[[], bool], *, timeout: float, every: Callable[[], object] | None = None
 ) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; request statuses: {statuses()}")
-        if every is not None:
-            every()
-        time.sleep(0.5)
+    workers.wait_until(
+        condition, timeout=timeout, every=every, describe=lambda: f"request statuses: {statuses()}"
+    )
 
 
 def active_count() -> int:
@@ -132,7 +94,7 @@ def approved(owner, team, settings) -> list[int]:
 
 def test_a_worker_killed_mid_flight_loses_and_duplicates_nothing(approved, tmp_path: Path) -> None:
     with embedded_redis(tmp_path) as redis_url, broker(redis_url):
-        env = worker_env(redis_url)
+        env = sandbox_worker_env(redis_url)
         with celery_worker(env, concurrency=4, log=tmp_path / "worker-1.log") as worker:
             for request_id in approved:
                 provisioning._send(request_id)
@@ -157,7 +119,7 @@ def test_redis_stopped_and_emptied_mid_flight_the_reconciler_finishes_everything
     with ExitStack() as worker:
         with embedded_redis(redis_dir) as redis_url, broker(redis_url):
             worker.enter_context(
-                celery_worker(worker_env(redis_url), concurrency=4, log=tmp_path / "worker.log")
+                celery_worker(sandbox_worker_env(redis_url), concurrency=4, log=tmp_path / "worker.log")
             )
             for request_id in approved:
                 provisioning._send(request_id)
