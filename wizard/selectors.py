@@ -48,9 +48,12 @@ def visible_requests(user: User) -> QuerySet[ConnectionRequest]:
 def request_for_user(user: User, pk: int) -> ConnectionRequest:
     """One request of the user's teams; 404 for every other request, so ids reveal nothing.
 
-    With its team and hub in the same query; the owner is not joined (the wizard needs only ``owner_id``).
+    With its team, hub and last reviewer (whose send-back comments the steps show) in the same query; the
+    owner is not joined (the wizard needs only ``owner_id``).
     """
-    queryset = ConnectionRequest.objects.filter(team__members=user.pk).select_related("team", "gateway")
+    queryset = ConnectionRequest.objects.filter(team__members=user.pk).select_related(
+        "team", "gateway", "reviewed_by"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

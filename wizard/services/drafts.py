@@ -196,6 +196,8 @@ def draft_submit(
             detail={"warnings_acknowledged": [finding.code for finding in warnings]},
             submitted_at=timezone.now(),
             current_step="",
+            # A resubmission answers the reviewer's send-back comments; the audit trail keeps them.
+            review_comment="",
         )
         submitted.sites.all().delete()
         Site.objects.bulk_create(
