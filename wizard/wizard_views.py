@@ -39,6 +39,7 @@ from wizard.forms.security import ENTER, GENERATE, PSK_RULES, SecurityForm
 from wizard.models import ConnectionRequest
 from wizard.network import Finding, generate_psk, load_plan_text, parse_plan, resolve_tunnels
 from wizard.ratelimit import rate_limited
+from wizard.scenarios import SCENARIO_CARDS
 from wizard.secrets import mask
 from wizard.services.drafts import (
     FIRST_STEP,
@@ -52,32 +53,6 @@ from wizard.services.drafts import (
     draft_update,
 )
 from wizard.services.transitions import TransitionRefused
-
-SCENARIOS = (
-    (
-        Scenario.HYBRID_CLOUD,
-        "Choose this when one data center or office connects to one VPC: two tunnels from the cloud "
-        "gateway's two IPs to your VPN device, with static routes, BGP or policy-based rules.",
-    ),
-    (
-        Scenario.CROSS_REGION,
-        "Choose this when two VPCs in different regions must reach each other: a VPN gateway in each region, "
-        "each the other's customer gateway, with mirrored connections. Regions must differ and the VPCs' "
-        "address ranges must not overlap.",
-    ),
-    (
-        Scenario.BRANCH_HUB,
-        "Choose this when several branch offices connect to one cloud gateway (the hub) and reach the VPC "
-        "and each other through it. Add branches over time to an existing hub; each new branch is checked "
-        "against all branches already on it.",
-    ),
-    (
-        Scenario.DC_BACKUP,
-        "Choose this when your data center already reaches the cloud over Direct Connect and you want a VPN "
-        "that takes over when that line fails: the gateway attaches to an enterprise router and uses BGP, "
-        "with Direct Connect preferred.",
-    ),
-)
 
 
 def _scenario(value: str) -> str:
@@ -186,8 +161,7 @@ def _render_step(
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     teams = selectors.user_teams(request.user)
-    scenarios = [{"value": value, "label": Scenario(value).label, "when": when} for value, when in SCENARIOS]
-    return render(request, "wizard/start.html", {"scenarios": scenarios, "teams": teams})
+    return render(request, "wizard/start.html", {"scenarios": SCENARIO_CARDS, "teams": teams})
 
 
 @login_required
