@@ -23,6 +23,7 @@ from wizard.choices import RequestStatus, Scenario
 from wizard.diagram import topology_svg
 from wizard.forms import (
     FORM_STEPS,
+    REVIEW,
     STEPS,
     ImportPlanForm,
     StepContext,
@@ -89,8 +90,15 @@ def _context(
     )
 
 
+def _reached(draft: ConnectionRequest) -> str:
+    """The furthest step the draft has reached; a draft submitted once (and sent back) has reached review."""
+    if draft.current_step in STEPS:
+        return draft.current_step
+    return REVIEW if draft.submitted_at is not None else FIRST_STEP
+
+
 def _progress(draft: ConnectionRequest | None, scenario: str, current: str) -> list[dict[str, Any]]:
-    reached = STEPS.index(draft.current_step) if draft is not None and draft.current_step in STEPS else 0
+    reached = STEPS.index(_reached(draft)) if draft is not None else 0
     steps = []
     for index, step in enumerate(STEPS):
         state = (
@@ -250,7 +258,8 @@ def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     context = _context(request, draft, plan, step=step)
     if request.method == "GET":
         step_forms = build_step(step, None, plan=plan, context=context)
-        if STEPS.index(step) < STEPS.index(draft.current_step if draft.current_step in STEPS else FIRST_STEP):
+        # A step the user has been past shows its findings again; the furthest one waits for its first post.
+        if STEPS.index(step) < STEPS.index(_reached(draft)):
             step_forms.attach(selectors.check_plan(draft)[1])
         return _render_step(request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms)
     return _save_step(request, draft, step, context)
@@ -301,7 +310,7 @@ def _save_step(
         draft = draft_update(
             draft=draft,
             plan=new_plan,
-            current_step=max(target, draft.current_step, key=_order),
+            current_step=max(target, _reached(draft), key=STEPS.index),
             psk=psk,
             **updates,
         )
@@ -318,15 +327,13 @@ def _save_step(
     step_forms.attach(findings)
     if valid and not step_forms.has_errors:
         following = STEPS[index + 1]
-        draft_update(draft=draft, plan=new_plan, current_step=max(following, draft.current_step, key=_order))
+        draft_update(
+            draft=draft, plan=new_plan, current_step=max(following, _reached(draft), key=STEPS.index)
+        )
         return redirect(_step_url(draft, following))
     return _render_step(
         request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms, status=422
     )
-
-
-def _order(step: str) -> int:
-    return STEPS.index(step) if step in STEPS else 0
 
 
 def _action(data: Any) -> str:
@@ -371,7 +378,7 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     draft = selectors.request_for_user(request.user, pk)
     if draft.status != RequestStatus.DRAFT:
         return redirect("wizard:request_detail", pk)
-    return redirect(_step_url(draft, draft.current_step if draft.current_step in STEPS else FIRST_STEP))
+    return redirect(_step_url(draft, _reached(draft)))
 
 
 @login_required
