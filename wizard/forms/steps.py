@@ -45,6 +45,7 @@ def step_label(step: str, scenario: str) -> str:
 
 
 _SEGMENT = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
+_RULE_FIELD = re.compile(r"rule-(\d+)-(\w+)")
 
 
 def locate(path: str, scenario: str) -> tuple[str, str]:
@@ -101,6 +102,8 @@ class StepForms:
     scenario: str
     forms: list[PlanForm]
     findings: list[Finding] = field(default_factory=list)
+    # The form row each written policy rule came from: empty rows are skipped, so plan index != row.
+    rule_rows: list[int] | None = None
 
     def __iter__(self) -> Iterable[PlanForm]:
         return iter(self.forms)
@@ -134,6 +137,7 @@ class StepForms:
             step, name = locate(finding.path, self.scenario)
             if step != self.step:
                 continue
+            name = self._rule_row(name)
             bound = self.bound_field(name) if name else None
             if bound is None:
                 self.findings.append(finding)
@@ -144,6 +148,14 @@ class StepForms:
                     bound.form.add_error(bound.name, text)
             else:
                 self.findings.append(finding)
+
+    def _rule_row(self, name: str) -> str:
+        """``rule-<plan index>-field`` renamed to the form row that policy rule was written from."""
+        match = _RULE_FIELD.fullmatch(name)
+        if match is None or self.rule_rows is None:
+            return name
+        index = int(match.group(1))
+        return f"rule-{self.rule_rows[index]}-{match.group(2)}" if index < len(self.rule_rows) else ""
 
     @property
     def has_errors(self) -> bool:
@@ -158,9 +170,11 @@ def _finish(step_forms: StepForms, plan: dict[str, Any]) -> None:
         plan["sites"] = sites[:count] if isinstance(sites, list) else []
     if step_forms.step == ROUTING:
         routing = next(form for form in step_forms.forms if isinstance(form, RoutingForm))
-        rules = [form.values() for form in step_forms.forms if isinstance(form, PolicyRuleForm)]
         is_policy = routing.raw("mode") == RoutingMode.POLICY
-        plan["policy_rules"] = [rule for rule in rules if rule] if is_policy else []
+        rows = [(form.index, form.values()) for form in step_forms.forms if isinstance(form, PolicyRuleForm)]
+        written = [(row, rule) for row, rule in rows if rule] if is_policy else []
+        plan["policy_rules"] = [rule for _, rule in written]
+        step_forms.rule_rows = [row for row, _ in written]
         tunnels = [form.values() for form in step_forms.forms if isinstance(form, TunnelForm)]
         plan["tunnels"] = tunnels if routing.manual and not is_policy else []
 
