@@ -28,6 +28,7 @@ BASE_PLAN: dict[str, Any] = {
             "network_type": "public",
             "bgp_asn": 64512,
             "ip_addresses": ["198.51.100.10", "198.51.100.11"],
+            "interconnection_subnet": "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0021",
         }
     ],
     "sites": [

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.provisioning.conftest import plan_for
+from wizard.choices import RequestStatus
 from wizard.providers import (
     ConnectionSpec,
     CustomerGatewaySpec,
@@ -22,12 +24,15 @@ from wizard.providers import (
     TransientProviderError,
 )
 from wizard.providers.huaweicloud import HuaweiCloudProvider
+from wizard.services import provisioning
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 VGW = "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0001"
 CGW = "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0002"
 CONNECTION = "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0003"
 EIP1, EIP2 = "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0011", "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0012"
+VPC = "5d8b0a1c-0000-4000-8000-000000000001"
+SUBNET = "5d8b0a1c-0000-4000-8000-000000000021"
 
 
 class FakeCloud:
@@ -87,13 +92,14 @@ def cloud() -> Iterator[tuple[FakeCloud, HuaweiCloudProvider]]:
 GATEWAY = GatewaySpec(
     name="vpngw-fra",
     region="eu-de",
-    vpc="5d8b0a1c-0000-4000-8000-000000000001",
+    vpc=VPC,
     local_subnets=("192.168.1.0/24",),
     flavor="Professional1",
     ha_mode="active-active",
     attachment="vpc",
     network_type="public",
     bgp_asn=64512,
+    interconnection_subnet=SUBNET,
 )
 
 CONNECTION_SPEC = ConnectionSpec(
@@ -140,31 +146,77 @@ def test_create_gateway_posts_the_documented_body_with_two_new_eips(cloud) -> No
         ("POST", f"/v5/{PROJECT}/vpn-gateways"),
     ]
     (body,) = fake.bodies("POST")
+    # §8.2, VPC-attached: vpc_id, local_subnets and connect_subnet; new EIPs as in the ER example.
+    assert body == {
+        "vpn_gateway": {
+            "name": "vpngw-fra",
+            "attachment_type": "vpc",
+            "vpc_id": VPC,
+            "connect_subnet": SUBNET,
+            "local_subnets": ["192.168.1.0/24"],
+            "bgp_asn": 64512,
+            "flavor": "Professional1",
+            "network_type": "public",
+            "ha_mode": "active-active",
+            "eip1": {
+                "type": "5_bgp",
+                "charge_mode": "bandwidth",
+                "bandwidth_size": 300,
+                "bandwidth_name": "vpngw-fra-bw1",
+            },
+            "eip2": {
+                "type": "5_bgp",
+                "charge_mode": "bandwidth",
+                "bandwidth_size": 300,
+                "bandwidth_name": "vpngw-fra-bw2",
+            },
+        }
+    }
+
+
+def test_private_gateway_body_has_no_eips(cloud) -> None:
+    fake, provider = cloud
+    fake.answer("GET", "/vpn-gateways", 200, {"vpn_gateways": []})
+    fake.answer("POST", "/vpn-gateways", 201, {"vpn_gateway": {"id": VGW, "status": "PENDING_CREATE"}})
+    provider.create_gateway(replace(GATEWAY, network_type="private", flavor="Professional2"))
+    (body,) = fake.bodies("POST")
     gateway = body["vpn_gateway"]
-    assert {key: gateway[key] for key in ("name", "vpc_id", "local_subnets", "bgp_asn", "flavor")} == {
-        "name": "vpngw-fra",
-        "vpc_id": GATEWAY.vpc,
+    # §8.2, private gateway: vpc_id, local_subnets, connect_subnet, network_type private.
+    assert {key: gateway[key] for key in ("vpc_id", "local_subnets", "connect_subnet", "network_type")} == {
+        "vpc_id": VPC,
         "local_subnets": ["192.168.1.0/24"],
-        "bgp_asn": 64512,
-        "flavor": "Professional1",
+        "connect_subnet": SUBNET,
+        "network_type": "private",
     }
-    assert (gateway["attachment_type"], gateway["network_type"], gateway["ha_mode"]) == (
-        "vpc",
-        "public",
-        "active-active",
-    )
-    assert gateway["eip1"] == {
-        "type": "5_bgp",
-        "charge_mode": "bandwidth",
-        "bandwidth_size": 300,
-        "bandwidth_name": "vpngw-fra-bw1",
-    }
-    assert gateway["eip2"]["bandwidth_name"] == "vpngw-fra-bw2"
+    assert "eip1" not in gateway and "eip2" not in gateway
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "names"),
+    [
+        ({"interconnection_subnet": ""}, "WIZARD.INTERCONNECTION_SUBNET", "no interconnection_subnet"),
+        (
+            {"interconnection_subnet": "subnet-prod"},
+            "WIZARD.INTERCONNECTION_SUBNET",
+            "interconnection_subnet 'subnet-prod' is not a subnet ID",
+        ),
+        ({"vpc": "vpc-prod"}, "WIZARD.VPC_ID", "vpc 'vpc-prod' is not a VPC ID"),
+    ],
+)
+def test_a_gateway_without_the_ids_the_api_needs_is_refused_before_any_call(
+    cloud, changes: dict[str, str], code: str, names: str
+) -> None:
+    fake, provider = cloud
+    with pytest.raises(PermanentProviderError) as refused:
+        provider.create_gateway(replace(GATEWAY, **changes))
+    assert refused.value.code == code
+    assert names in refused.value.message and "gateway vpngw-fra" in refused.value.message
+    assert fake.requests == []
 
 
 def test_create_gateway_finds_the_one_an_earlier_attempt_created(cloud) -> None:
     fake, provider = cloud
-    existing = {"id": VGW, "name": "vpngw-fra", "vpc_id": GATEWAY.vpc, "status": "ACTIVE"}
+    existing = {"id": VGW, "name": "vpngw-fra", "vpc_id": VPC, "status": "ACTIVE"}
     fake.answer("GET", "/vpn-gateways", 200, {"vpn_gateways": [existing]})
     assert provider.create_gateway(GATEWAY) == VGW
     assert fake.bodies("POST") == []
@@ -325,3 +377,30 @@ def test_an_unreachable_endpoint_is_transient() -> None:
     )
     with pytest.raises(TransientProviderError):
         provider.get_connection(CONNECTION)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_provisioning_sends_the_plans_interconnection_subnet_and_fails_readably_without_it(
+    cloud, make_request
+) -> None:
+    fake, provider = cloud
+    fake.answer("GET", "/vpn-gateways", 200, {"vpn_gateways": []})
+    fake.answer("POST", "/vpn-gateways", 201, {"vpn_gateway": {"id": VGW, "status": "PENDING_CREATE"}})
+    fake.answer("GET", f"/vpn-gateways/{VGW}", 200, {"vpn_gateway": {"id": VGW, "status": "FAULT"}})
+    gateway = {**plan_for(0)["gateways"][0], "vpc": VPC, "interconnection_subnet": SUBNET}
+    request = make_request(0, gateways=[gateway])
+    provisioning.provision(request_id=request.pk, owner="task-1", provider=provider)
+    (body,) = fake.bodies("POST")
+    assert (body["vpn_gateway"]["vpc_id"], body["vpn_gateway"]["connect_subnet"]) == (VPC, SUBNET)
+
+    fake.requests.clear()
+    request = make_request(1)  # the base plan: a VPC name and no interconnection subnet
+    outcome = provisioning.provision(request_id=request.pk, owner="task-2", provider=provider)
+    request.refresh_from_db()
+    assert (outcome.result, request.status) == ("failed", RequestStatus.FAILED)
+    assert "vpc 'vpc-prod' is not a VPC ID" in request.failure_reason
+    assert fake.requests == []
+    request = make_request(2, gateways=[{**plan_for(2)["gateways"][0], "vpc": VPC}])
+    provisioning.provision(request_id=request.pk, owner="task-3", provider=provider)
+    request.refresh_from_db()
+    assert "the plan has no interconnection_subnet" in request.failure_reason

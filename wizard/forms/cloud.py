@@ -24,6 +24,7 @@ GATEWAY_FIELDS = (
     "attachment",
     "network_type",
     "bgp_asn",
+    "interconnection_subnet",
 )
 LIST_FIELDS = ("vpc_cidrs", "local_subnets")
 
@@ -35,7 +36,12 @@ class GatewayFieldsMixin(forms.Form):
     region = forms.CharField(
         max_length=200, help_text="The cloud region the gateway lives in, for example <code>eu-de</code>."
     )
-    vpc = forms.CharField(label="VPC", max_length=200, help_text="Name or id of the Virtual Private Cloud.")
+    vpc = forms.CharField(
+        label="VPC",
+        max_length=200,
+        help_text="The Virtual Private Cloud's ID, as its console shows it (a UUID); a name is "
+        "enough to plan, but the cloud needs the ID to create the gateway.",
+    )
     vpc_cidrs = CidrListField(
         label="VPC CIDR blocks",
         help_text="The VPC's own address blocks, one per line. On-premises subnets must not lie inside them.",
@@ -66,6 +72,16 @@ class GatewayFieldsMixin(forms.Form):
         initial="64512",
         help_text="Autonomous system number of the cloud gateway (1-4294967295, default 64512). "
         "It must differ from every customer ASN and cannot be changed later.",
+    )
+
+    interconnection_subnet = forms.CharField(
+        label="Interconnection subnet ID",
+        max_length=200,
+        required=False,
+        help_text="The ID of the VPC subnet the gateway takes its own addresses from: the console's "
+        "<em>Interconnection Subnet</em> (API <code>connect_subnet</code>), not your on-premises subnets. "
+        "It needs at least 4 free addresses and cannot be changed later. Leave empty until you know it; "
+        "the cloud needs it to create the gateway.",
     )
 
     def clean_bgp_asn(self) -> str:

@@ -39,6 +39,9 @@ class Gateway:
     network_type: str = "public"
     bgp_asn: int = 64512
     ip_addresses: tuple[str, ...] = ()
+    # The ID of the VPC subnet the gateway itself uses (the console's "Interconnection Subnet",
+    # API `connect_subnet`); "" while unknown.
+    interconnection_subnet: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,7 @@ class _Parser:
             "network_type",
             "bgp_asn",
             "ip_addresses",
+            "interconnection_subnet",
         )
         obj = self.object(value, path, ("name", "region", "vpc"), optional)
         if obj is None:
@@ -269,6 +273,7 @@ class _Parser:
             network_type=self.scalar(obj, "network_type", path, str, "public"),
             bgp_asn=self.scalar(obj, "bgp_asn", path, int, 64512),
             ip_addresses=self.string_list(obj, "ip_addresses", path),
+            interconnection_subnet=self.scalar(obj, "interconnection_subnet", path, str, ""),
         )
 
     def site(self, value: object, path: str) -> Site | None:

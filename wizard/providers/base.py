@@ -40,6 +40,8 @@ class PermanentProviderError(ProviderError):
 
 @dataclass(frozen=True)
 class GatewaySpec:
+    """`interconnection_subnet` is the ID of the VPC subnet the gateway uses (API `connect_subnet`), or ""."""
+
     name: str
     region: str
     vpc: str
@@ -49,6 +51,7 @@ class GatewaySpec:
     attachment: str
     network_type: str
     bgp_asn: int
+    interconnection_subnet: str = ""
 
 
 @dataclass(frozen=True)

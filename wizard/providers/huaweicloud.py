@@ -8,6 +8,7 @@ later) and permanent (the request fails with the cloud's message).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -61,6 +62,40 @@ TRANSIENT_CODES = frozenset({"VPN.0016", "VPN.0429", "VPN.0306", "VPN.0506", "VP
 MONITOR_EXISTS = "VPN.0381"
 # New EIP bandwidth per flavor, within each flavor's maximum (§2.1).
 EIP_BANDWIDTH = {"Basic": 100, "Professional1": 300, "Professional2": 1000}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_gateway_spec(spec: GatewaySpec) -> None:
+    """Refuse, before any call, a gateway the v5 API cannot create: it takes the VPC and the interconnection
+    subnet by their IDs (`vpc_id`, `connect_subnet`, §2.1), both UUIDs the console shows."""
+    where = f"gateway {spec.name}"
+    # The API wants the VPC's ID; a VPC name would be refused only after the call (VPN.0001).
+    if not _is_uuid(spec.vpc):
+        raise PermanentProviderError(
+            "WIZARD.VPC_ID",
+            f"{where}: the plan's vpc {spec.vpc!r} is not a VPC ID; Huawei Cloud needs the VPC's ID "
+            "(a UUID, shown on the VPC console), not its name",
+        )
+    # Every gateway needs the subnet it takes its own addresses from (console "Interconnection Subnet").
+    if not spec.interconnection_subnet:
+        raise PermanentProviderError(
+            "WIZARD.INTERCONNECTION_SUBNET",
+            f"{where}: the plan has no interconnection_subnet; Huawei Cloud needs the ID of the VPC subnet "
+            "the gateway uses (console: Interconnection Subnet)",
+        )
+    if not _is_uuid(spec.interconnection_subnet):
+        raise PermanentProviderError(
+            "WIZARD.INTERCONNECTION_SUBNET",
+            f"{where}: the plan's interconnection_subnet {spec.interconnection_subnet!r} is not a subnet ID "
+            "(a UUID, shown on the VPC console's subnet page)",
+        )
 
 
 def classify(error: Exception) -> ProviderError:
@@ -125,6 +160,7 @@ class HuaweiCloudProvider:
     # -- gateways
 
     def create_gateway(self, spec: GatewaySpec) -> str:
+        check_gateway_spec(spec)
         existing = self.call(lambda: self.client.list_vgws(ListVgwsRequest())).vpn_gateways or []
         for gateway in existing:
             if gateway.name == spec.name and gateway.vpc_id == spec.vpc:
@@ -133,6 +169,7 @@ class HuaweiCloudProvider:
             name=spec.name,
             attachment_type=spec.attachment,
             vpc_id=spec.vpc,
+            connect_subnet=spec.interconnection_subnet,
             local_subnets=list(spec.local_subnets) if spec.attachment == "vpc" else None,
             bgp_asn=spec.bgp_asn,
             flavor=spec.flavor,

@@ -407,6 +407,7 @@ class _Run:
                     attachment=row.attachment,
                     network_type=row.network_type,
                     bgp_asn=row.bgp_asn,
+                    interconnection_subnet=gateway.interconnection_subnet,
                 )
             )
             # Recorded at once; if a concurrent request on the same hub recorded first, theirs stands.

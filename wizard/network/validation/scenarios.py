@@ -9,6 +9,7 @@ from wizard.network.plan import Plan
 from wizard.network.validation.context import PlanContext, Role
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+INTERFACE_PATTERN = re.compile(r"[A-Za-z0-9_./:-]{0,64}")
 SCENARIOS = ("hybrid_cloud", "cross_region", "branch_hub", "dc_backup")
 ROUTING_MODES = ("static", "bgp", "policy")
 FLAVORS = ("Basic", "Professional1", "Professional2")
@@ -76,6 +77,19 @@ def check_names_and_values(plan: Plan) -> list[Finding]:
                 findings.append(
                     error(f"gateway.{field_name}", f"{path}.{field_name}", f"Gateway {field_name} is empty.")
                 )
+        subnet_id = gateway.interconnection_subnet
+        # The cloud takes the interconnection subnet as a resource ID: at most 64 safe characters.
+        if subnet_id and not NAME_PATTERN.fullmatch(subnet_id):
+            findings.append(
+                error(
+                    "gateway.interconnection_subnet",
+                    f"{path}.interconnection_subnet",
+                    f"Interconnection subnet {subnet_id!r} is not a subnet ID: use 1 to 64 letters, digits, "
+                    "'_', '-' or '.'.",
+                    "Copy the subnet's ID from the VPC console (a UUID such as "
+                    "7a0c1a36-3e1c-4a6f-9b3a-3f1b6f0c0021), or leave the field empty.",
+                )
+            )
         # Checklist 3: the Basic flavor has neither enterprise-router attachment nor private gateways.
         if gateway.flavor == "Basic" and (gateway.attachment == "er" or gateway.network_type == "private"):
             findings.append(
@@ -94,6 +108,18 @@ def check_names_and_values(plan: Plan) -> list[Finding]:
         findings += _choice(
             site.platform, PLATFORMS, f"sites[{s}].platform", "site.platform", "Device platform"
         )
+        # The outside interface is written into the device config verbatim: no spaces, quotes or separators.
+        if not INTERFACE_PATTERN.fullmatch(site.outside_interface):
+            findings.append(
+                error(
+                    "site.outside_interface",
+                    f"sites[{s}].outside_interface",
+                    f"Outside interface {site.outside_interface!r} cannot be written into a device "
+                    "configuration: use at most 64 letters, digits, '_', '.', '/', ':' or '-'.",
+                    "For example GigabitEthernet0/0/1 or ethernet1/1, or leave it empty for the platform "
+                    "default.",
+                )
+            )
         # Tunnels and configs refer to sites by name, so names must be unique.
         if site.name in seen:
             findings.append(
