@@ -19,6 +19,8 @@ app.conf.task_routes = {
     "wizard.reconcile_provisioning": {"queue": "maintenance"},
     "wizard.refresh_tunnel_status": {"queue": "status"},
     "wizard.refresh_all_tunnel_status": {"queue": "status"},
+    "wizard.generate_configs": {"queue": "configs"},
+    "wizard.refresh_hub_configs": {"queue": "configs"},
 }
 app.conf.beat_schedule = {
     "reconcile-provisioning": {"task": "wizard.reconcile_provisioning", "schedule": 30.0},

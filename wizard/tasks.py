@@ -99,7 +99,6 @@ def refresh_all_tunnel_status() -> int:
 
 @shared_task(
     name=configs.GENERATE_TASK,
-    queue=configs.CONFIGS_QUEUE,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=110,
@@ -112,7 +111,6 @@ def generate_configs(request_id: int) -> int:
 
 @shared_task(
     name=configs.HUB_REFRESH_TASK,
-    queue=configs.CONFIGS_QUEUE,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=540,
