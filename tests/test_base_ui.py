@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import permission_denied, server_error
-from playwright.sync_api import Dialog, Page, sync_playwright
+from playwright.sync_api import Dialog, Page, expect, sync_playwright
 
 from tests.conftest import require
 from wizard.choices import GatewayStatus, RequestStatus, TunnelStatus
@@ -397,7 +397,8 @@ def page() -> Iterator[Page]:
 def test_copy_button_appears_with_the_script_and_copies_the_configuration(page: Page) -> None:
     button = page.locator("[data-copy-target=config]")
     button.click()
-    assert button.text_content() == "Copied"
+    # The Clipboard API answers asynchronously: the label changes once the text is on the clipboard.
+    expect(button).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == "conn hq-to-cloud-1\n  right=203.0.113.21"
 
 

@@ -1,30 +1,38 @@
 /*
  * VPN Wizard — live validation helpers. Every page works without this script.
- *  - Live validation swaps a field's block out of band; when that removes the focused control, focus its
- *    replacement, so keyboard users stay where they were.
+ *  - Live validation swaps a field's block out of band. htmx gives focus back to a control it swapped while
+ *    focused; this covers the rest: when a swap leaves nothing focused although the control the user was in
+ *    when the check started was replaced, focus that control's replacement. Each request remembers its own
+ *    control, so answers arriving out of order never send focus to a field the user has left.
  */
 (function () {
   "use strict";
 
-  var focusedId = null;
+  var focusedWhenSent = new WeakMap();
 
-  document.addEventListener("htmx:beforeRequest", function () {
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
-    focusedId = active && active.id ? active.id : null;
+    if (active && active !== document.body && active.id) {
+      focusedWhenSent.set(event.detail.xhr, active);
+    }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    var active = document.activeElement;
-    var stillFocused = active && active !== document.body && document.contains(active);
-    // Only give focus back when the swap took it away; never pull the user back from where they moved on to.
-    if (!focusedId || stillFocused) {
-      focusedId = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    var before = xhr ? focusedWhenSent.get(xhr) : null;
+    if (!before) {
       return;
     }
-    var again = document.getElementById(focusedId);
-    if (again && document.activeElement !== again) {
+    focusedWhenSent.delete(xhr);
+    var active = document.activeElement;
+    var focusLost = !active || active === document.body;
+    // Only when this answer replaced the very control the user was in and nothing else has focus since.
+    if (!focusLost || document.contains(before)) {
+      return;
+    }
+    var again = document.getElementById(before.id);
+    if (again) {
       again.focus();
     }
-    focusedId = null;
   });
 })();
