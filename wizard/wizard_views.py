@@ -54,6 +54,7 @@ from wizard.services.drafts import (
     draft_update,
 )
 from wizard.services.transitions import TransitionRefused
+from wizard.timeline import status_timeline
 
 
 def _scenario(value: str) -> str:
@@ -476,6 +477,10 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/my_requests.html", {"requests": requests})
 
 
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.request_detail(request.user, pk)
@@ -483,9 +488,13 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("wizard:resume", pk)
     parsed, findings = selectors.check_plan(detail)
     planned = resolve_tunnels(parsed) if parsed is not None else ()
+    events = list(detail.audit_events.all())  # prefetched, oldest first
     context = {
         "detail": detail,
-        "timeline": list(detail.audit_events.all()),
+        "timeline": status_timeline(events, detail.status),
+        "reviewer": _person(detail.reviewed_by) if detail.reviewed_by else "a reviewer",
+        "owner": _person(detail.owner),
+        "events": events[::-1],
         "tunnels": list(detail.tunnels.all()),
         "planned_tunnels": planned,
         "configs": list(detail.configs.all()),

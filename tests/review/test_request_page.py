@@ -1,0 +1,89 @@
+"""The request page for its team: the decision and its reason, or the failure; timeline; audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wizard.choices import RequestStatus
+from wizard.models import ConnectionRequest
+from wizard.services import review
+from wizard.services.transitions import request_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+def submitted(make_request, member) -> ConnectionRequest:
+    """A request submitted the way the wizard does it, so its audit trail starts with the submission."""
+    draft = make_request(status=RequestStatus.DRAFT)
+    return request_transition(
+        request_id=draft.pk,
+        to=RequestStatus.PENDING_REVIEW,
+        from_statuses=[RequestStatus.DRAFT],
+        actor=member,
+    )
+
+
+def test_rejected_request_shows_who_decided_and_why(member_client, make_request, member, reviewer, rf):
+    pending = submitted(make_request, member)
+    http = rf.post("/", REMOTE_ADDR="192.0.2.9")
+    review.request_reject(
+        request_id=pending.pk, reviewer=reviewer, reason="Duplicate of #12.\nUse that one.", http_request=http
+    )
+    body = member_client.get(reverse("wizard:request_detail", args=[pending.pk])).content.decode()
+    assert 'id="outcome-title">Rejected by rita' in body
+    assert "Duplicate of #12.<br>Use that one." in body
+    assert body.index('timeline__label">Submitted for review') < body.index('timeline__label">Rejected')
+    # The audit trail for the team: action, reviewer and source address.
+    assert 'id="audit-trail-title"' in body and "status.rejected" in body and "192.0.2.9" in body
+
+
+def test_failed_request_shows_the_failure_reason(member_client, make_request, member, reviewer, sent_tasks):
+    pending = submitted(make_request, member)
+    review.request_approve(request_id=pending.pk, reviewer=reviewer)
+    request_transition(
+        request_id=pending.pk, to=RequestStatus.PROVISIONING, from_statuses=[RequestStatus.APPROVED]
+    )
+    request_transition(
+        request_id=pending.pk,
+        to=RequestStatus.FAILED,
+        from_statuses=[RequestStatus.PROVISIONING],
+        failure_reason="The cloud refused the gateway: quota of VPN gateways exceeded.",
+    )
+    body = member_client.get(reverse("wizard:request_detail", args=[pending.pk])).content.decode()
+    assert 'id="outcome-title">Provisioning failed' in body
+    assert "quota of VPN gateways exceeded" in body
+    labels = ["Submitted for review", "Approved", "Provisioning started", "Provisioning failed"]
+    positions = [body.index(f'<span class="timeline__label">{label}') for label in labels]
+    assert positions == sorted(positions)
+    assert "Retry provisioning once the cause is fixed" in body
+
+
+def test_pending_request_says_what_comes_next(member_client, make_request):
+    pending = make_request()
+    body = member_client.get(reverse("wizard:request_detail", args=[pending.pk])).content.decode()
+    assert "Waiting for review" in body
+    assert "A reviewer approves it, sends it back or rejects it" in body
+    assert "Planned tunnels" in body
+
+
+def test_request_page_queries_do_not_grow_with_the_audit_trail(member_client, make_request, reviewer, rf):
+    pending = make_request()
+    url = reverse("wizard:request_detail", args=[pending.pk])
+    with CaptureQueriesContext(connection) as few:
+        member_client.get(url)
+    for _ in range(10):
+        review.request_send_back(request_id=pending.pk, reviewer=reviewer, comments="Again.")
+        ConnectionRequest.objects.filter(pk=pending.pk).update(status=RequestStatus.PENDING_REVIEW)
+    with CaptureQueriesContext(connection) as many:
+        body = member_client.get(url).content.decode()
+    assert body.count("status.draft") == 10
+    assert len(many) == len(few)
