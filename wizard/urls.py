@@ -15,4 +15,5 @@ urlpatterns = [
     path("review/", include("wizard.review_urls")),
     path("requests/", include("wizard.wizard_urls")),
     path("requests/<int:pk>/provisioning/", include("wizard.provisioning_urls")),
+    path("requests/<int:pk>/configs/", include("wizard.config_urls")),
 ]

@@ -6,6 +6,8 @@ Roles: anonymous, a member of the request's team, a member of another team, a st
 - review pages: staff and superusers only; every other user gets 403;
 - a URL naming a request (`pk`): its team only; everyone else, staff included, gets 404 (ids reveal nothing);
   staff see other teams' requests through the review pages only;
+- a request's device configurations (downloads, generation) and provisioning status: its team and staff;
+  everyone else gets 404;
 - every other page: any signed-in user.
 A new URL is covered as soon as it is routed; a new URL argument must get a value in URL_ARGUMENTS.
 """
@@ -28,14 +30,18 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "logout", "healthz"}
 REVIEW_NAMESPACE = "review"
+TEAM_AND_STAFF_NAMESPACES = ("configs", "provisioning")
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own permission system, tested below
 ROLES = ("anonymous", "member", "outsider", "staff", "superuser")
 DENIED = {401, 403, 404}
 
 
-def walk(patterns: list, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, tuple[str, ...], str]]:
-    """(qualified URL name, argument names, route) of every named URL."""
+def walk(
+    patterns: list, namespace: str = "", prefix: str = "", outer: tuple[str, ...] = ()
+) -> Iterator[tuple[str, tuple[str, ...], str]]:
+    """(qualified URL name, argument names, route) of every named URL (arguments of includes too)."""
     for entry in patterns:
+        own = tuple(getattr(entry.pattern, "converters", {}))
         if isinstance(entry, URLResolver):
             if entry.namespace in SKIPPED_NAMESPACES:
                 continue
@@ -44,9 +50,9 @@ def walk(patterns: list, namespace: str = "", prefix: str = "") -> Iterator[tupl
                 if entry.namespace and namespace
                 else entry.namespace or namespace
             )
-            yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+            yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern), outer + own)
         elif isinstance(entry, URLPattern) and entry.name:
-            arguments = tuple(getattr(entry.pattern, "converters", {}))
+            arguments = outer + own
             yield (
                 (f"{namespace}:{entry.name}" if namespace else entry.name),
                 arguments,
@@ -89,6 +95,8 @@ def expectation(name: str, arguments: tuple[str, ...], role: str) -> str:
         return "login"
     if name.startswith(f"{REVIEW_NAMESPACE}:"):
         return "allowed" if role in ("staff", "superuser") else "forbidden"
+    if name.split(":")[0] in TEAM_AND_STAFF_NAMESPACES:
+        return "allowed" if role in ("member", "staff", "superuser") else "not_found"
     if "pk" in arguments:
         return "allowed" if role == "member" else "not_found"
     return "allowed"
@@ -126,8 +134,8 @@ def test_permission_matrix(world, name, arguments, route, method):
             member_status = response.status_code
         seen[role] = outcome(response, login_url)
         wanted[role] = expectation(name, arguments, role)
-        # A POST-only view answers GET with 405 before looking anything up: that reveals nothing.
-        if method == "get" and response.status_code == 405 and wanted[role] == "not_found":
+        # A view answers a method it does not take with 405 before looking anything up: that reveals nothing.
+        if response.status_code == 405 and wanted[role] == "not_found":
             wanted[role] = "allowed" if member_status == 405 else "not_found"
     assert seen == wanted, f"{method.upper()} {url}"
 
