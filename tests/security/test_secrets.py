@@ -10,6 +10,7 @@ the owner's reveal before submission and in the team's configuration downloads.
 
 from __future__ import annotations
 
+import io
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -262,3 +264,43 @@ def test_a_server_error_shows_and_mails_no_key(
         assert not leaks(mail_text(message)), message.body[:3000]
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     assert not [record.name for record in caplog.records if leaks(formatter.format(record))]
+
+
+@pytest.mark.django_db
+def test_rotation_re_encrypts_keys_and_stored_configs(
+    people: dict[str, AbstractBaseUser | None], team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.fernet import Fernet
+    from django.utils import timezone
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+    def use_keys(keys: str) -> None:
+        monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", keys)
+        secrets._fernet.cache_clear()
+
+    use_keys(old)
+    request = ConnectionRequest(team=team, owner=people["owner"], name="fra", scenario=Scenario.HYBRID_CLOUD)
+    request.psk = KEY
+    request.save()
+    config = DeviceConfig.objects.create(
+        request=request,
+        peer="Berlin",
+        platform="strongswan",
+        filename="Berlin.swanctl.conf",
+        content=f"secret = {KEY}\n",
+        checksum="0" * 64,
+        generated_at=timezone.now(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM wizard_deviceconfig WHERE id = %s", [config.pk])
+        assert KEY not in cursor.fetchone()[0]  # stored encrypted
+    use_keys(f"{new},{old}")
+    call_command("rotate_secrets", stdout=io.StringIO())
+    use_keys(new)
+    try:
+        assert ConnectionRequest.objects.get(pk=request.pk).psk == KEY
+        assert DeviceConfig.objects.get(pk=config.pk).content == f"secret = {KEY}\n"
+    finally:
+        monkeypatch.delenv("FIELD_ENCRYPTION_KEYS")
+        secrets._fernet.cache_clear()
