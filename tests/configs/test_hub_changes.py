@@ -10,7 +10,7 @@ from tests.provisioning.conftest import create_request
 from wizard.config_selectors import config_changes
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig, Team
 from wizard.services import configs
-from wizard.services.configs import configs_record_download
+from wizard.services.configs import configs_record_download, generate_request_configs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -83,6 +83,11 @@ def test_branches_joining_a_hub_update_every_other_branch_and_tell_its_team(owne
     assert sorted(message.to[0] for message in mail.outbox) == ["dana@example.com", "hana@example.com"]
     assert swanctl(hamburg).changed  # never downloaded: changed, with no earlier version to compare
     assert config_changes(swanctl(hamburg)) == ""
+    # The refresh rendered exactly what the branch's own generation renders.
+    before = {row.pk: row.checksum for row in DeviceConfig.objects.all()}
+    for request in (berlin, hamburg, munich):
+        generate_request_configs(request.pk)
+    assert {row.pk: row.checksum for row in DeviceConfig.objects.all()} == before
 
 
 def test_a_hub_refresh_that_changes_nothing_announces_nothing(owner, team, sent) -> None:

@@ -139,9 +139,15 @@ class Generation:
 
 
 def _generate(
-    request_id: int, *, on_change: Callable[[ConnectionRequest, list[str]], None] | None = None
+    request_id: int,
+    *,
+    on_change: Callable[[ConnectionRequest, list[str]], None] | None = None,
+    other_branches: Sequence[str] | None = None,
 ) -> Generation:
-    """Render and store; `on_change(request, changed filenames)` runs in the same transaction."""
+    """Render and store; `on_change(request, changed filenames)` runs in the same transaction.
+
+    `other_branches` (default: read from the hub) lets a hub refresh read every branch only once.
+    """
     with transaction.atomic():
         # One generation of a request at a time: the provisioning worker, a hub refresh and a user's button
         # may ask at once.
@@ -152,7 +158,7 @@ def _generate(
             plan,
             generated_at=started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             tunnels=stored_tunnels(request) or None,
-            other_branches=other_branch_subnets(request),
+            other_branches=other_branch_subnets(request) if other_branches is None else other_branches,
         )
         previous = {config.filename: config for config in DeviceConfig.objects.filter(request=request)}
         stored: list[DeviceConfig] = []
@@ -298,11 +304,18 @@ def hub_configs_refresh(*, gateway_id: int, joined_request_id: int) -> list[int]
         )
         notify_configs_changed(request=request, files=files, reason=reason)
 
+    # Every branch's subnets read once: a 1,000-branch hub must not read 1,000 plans per branch.
+    members = {
+        member.pk: _plan_subnets(member.plan)
+        for member in hub_branch_requests(gateway_id).order_by("pk").only("plan")
+    }
     notified = []
-    others = hub_branch_requests(gateway_id).exclude(pk=joined_request_id).order_by("pk")
-    for other_id in others.values_list("pk", flat=True):
+    for other_id in members:
+        if other_id == joined_request_id:
+            continue
+        others = [cidr for member_id, subnets in members.items() if member_id != other_id for cidr in subnets]
         try:
-            generation = _generate(other_id, on_change=announce)
+            generation = _generate(other_id, on_change=announce, other_branches=others)
         except ConfigError:
             # One branch whose plan no longer renders must not keep the others from their update.
             logger.exception("Configs of request %s could not be regenerated after a hub change", other_id)
