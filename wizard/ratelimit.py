@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django_htmx.http import reswap, retarget
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger(__name__)
 
 
 def rate_limited(scope: str) -> Callable[[View], View]:
@@ -29,12 +31,15 @@ def rate_limited(scope: str) -> Callable[[View], View]:
             )
             window = int(time.time() // 60)
             key = f"ratelimit:{scope}:{who}:{window}"
-            cache.add(key, 0, timeout=61)
             try:
+                cache.add(key, 0, timeout=61)
                 count = cache.incr(key)
             except ValueError:
                 cache.set(key, 1, timeout=61)
                 count = 1
+            except Exception:  # noqa: BLE001 — an unreachable cache must not take the page down.
+                logger.warning("rate limit cache unavailable; %s not counted", scope, exc_info=True)
+                count = 0
             if count > limit:
                 message = (
                     f"Too many requests: at most {limit} per minute are allowed here. "

@@ -243,4 +243,18 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+    # Template debug logging dumps context variables: never below INFO, whatever LOG_LEVEL says.
+    "loggers": {"django.template": {"level": "INFO"}},
 }
+
+# A cache shared by every web process (rate limits count per user across processes): Redis when REDIS_URL
+# is given (as `make run` and production do), else a per-process memory cache.
+if os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vpn-wizard",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }

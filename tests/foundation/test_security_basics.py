@@ -64,3 +64,19 @@ def test_pages_carry_the_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_rate_limit_lets_requests_through_when_the_cache_is_unreachable(settings, tmp_path, caplog):
+    # Changing CACHES makes Django drop its cache connections (setting_changed), so the Redis one is used.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{tmp_path / 'no-redis.sock'}",
+            "OPTIONS": {"socket_timeout": 0.2, "socket_connect_timeout": 0.2},
+        }
+    }
+    view = rate_limited("validate")(lambda request: HttpResponse("ok"))
+    request = RequestFactory().post("/x", REMOTE_ADDR="192.0.2.10")
+    request.user = AnonymousUser()
+    assert view(request).status_code == 200
+    assert "rate limit cache unavailable" in caplog.text
