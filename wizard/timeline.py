@@ -23,10 +23,10 @@ MILESTONES = {
 }
 # The step still to come while a request waits in each status.
 NEXT = {
-    RequestStatus.PENDING_REVIEW: "A reviewer approves it, sends it back or rejects it",
-    RequestStatus.APPROVED: "Provisioning starts",
-    RequestStatus.PROVISIONING: "The cloud side is being created",
-    RequestStatus.FAILED: "Retry provisioning once the cause is fixed",
+    RequestStatus.PENDING_REVIEW: "a reviewer approves, sends back or rejects it",
+    RequestStatus.APPROVED: "provisioning starts",
+    RequestStatus.PROVISIONING: "the cloud side is being created",
+    RequestStatus.FAILED: "retry provisioning once the cause is fixed",
 }
 STATES = {
     f"status.{RequestStatus.REJECTED}": "failed",

@@ -143,6 +143,8 @@ def _render_step(
     )
     _live(step_forms, validate_url)
     index = STEPS.index(step)
+    rule_forms = [form for form in step_forms.forms if isinstance(form, PolicyRuleForm)]
+    tunnel_forms = [form for form in step_forms.forms if isinstance(form, TunnelForm)]
     context = {
         "draft": draft,
         "scenario": scenario,
@@ -161,8 +163,23 @@ def _render_step(
         "max_branches": MAX_BRANCHES,
         "site_forms": [form for form in step_forms.forms if isinstance(form, SiteForm)],
         "routing_form": next((form for form in step_forms.forms if isinstance(form, RoutingForm)), None),
-        "rule_forms": [form for form in step_forms.forms if isinstance(form, PolicyRuleForm)],
-        "tunnel_forms": [form for form in step_forms.forms if isinstance(form, TunnelForm)],
+        "rule_forms": rule_forms,
+        "tunnel_forms": tunnel_forms,
+        # Collapsed sections open by themselves when they hold an error.
+        "rules_have_errors": any(form.errors for form in rule_forms),
+        "tunnels_have_errors": any(form.errors for form in tunnel_forms),
+        "custom_has_errors": any(
+            name.startswith(("ike_", "ipsec_"))
+            for form in step_forms.forms
+            if isinstance(form, SecurityForm)
+            for name in form.errors
+        ),
+        "error_fields": [
+            form[name]
+            for form in step_forms.forms
+            for name in form.errors
+            if name in form.fields and not form[name].is_hidden
+        ],
     }
     return render(request, "wizard/step.html", context, status=status)
 
@@ -416,7 +433,11 @@ def _review_context(draft: ConnectionRequest) -> dict[str, Any]:
     for finding in findings:
         owner, _ = locate(finding.path, draft.scenario)
         located.append(
-            {"finding": finding, "step": owner, "url": _step_url(draft, owner) if owner != "review" else ""}
+            {
+                "finding": finding,
+                "step": step_label(owner, draft.scenario),
+                "url": _step_url(draft, owner) if owner != REVIEW else "",
+            }
         )
     return {
         "draft": draft,

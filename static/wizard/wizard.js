@@ -4,6 +4,8 @@
  *    focused; this covers the rest: when a swap leaves nothing focused although the control the user was in
  *    when the check started was replaced, focus that control's replacement. Each request remembers its own
  *    control, so answers arriving out of order never send focus to a field the user has left.
+ *  - <details data-open-when="name=value"> opens when that radio button is chosen and closes when another
+ *    one is (policy rules, manual tunnel addresses, custom algorithms); without the script it opens by hand.
  */
 (function () {
   "use strict";
@@ -34,5 +36,18 @@
     if (again) {
       again.focus();
     }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || !input.name) {
+      return;
+    }
+    document.querySelectorAll("details[data-open-when]").forEach(function (details) {
+      var rule = details.getAttribute("data-open-when").split("=");
+      if (rule[0] === input.name) {
+        details.open = input.value === rule[1];
+      }
+    });
   });
 })();

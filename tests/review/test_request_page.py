@@ -64,14 +64,14 @@ def test_failed_request_shows_the_failure_reason(member_client, make_request, me
     labels = ["Submitted for review", "Approved", "Provisioning started", "Provisioning failed"]
     positions = [body.index(f'<span class="timeline__label">{label}') for label in labels]
     assert positions == sorted(positions)
-    assert "Retry provisioning once the cause is fixed" in body
+    assert "Next: retry provisioning once the cause is fixed" in body
 
 
 def test_pending_request_says_what_comes_next(member_client, make_request):
     pending = make_request()
     body = member_client.get(reverse("wizard:request_detail", args=[pending.pk])).content.decode()
     assert "Waiting for review" in body
-    assert "A reviewer approves it, sends it back or rejects it" in body
+    assert "Next: a reviewer approves, sends back or rejects it" in body
     assert "Planned tunnels" in body
 
 

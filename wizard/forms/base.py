@@ -18,6 +18,13 @@ class PlanForm(forms.Form):
 
     template_name_div = "includes/form_fields.html"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # "This field is required." says nothing once the error is read out of context.
+            label = str(field.label or name.replace("_", " ").capitalize())
+            field.error_messages["required"] = f"{label} is required."
+
     def raw(self, name: str) -> str:
         """The submitted text of a field, '' when absent (never raises, whatever was posted)."""
         value = self.data.get(self.add_prefix(name), "")

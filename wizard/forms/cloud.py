@@ -27,6 +27,12 @@ GATEWAY_FIELDS = (
     "interconnection_subnet",
 )
 LIST_FIELDS = ("vpc_cidrs", "local_subnets")
+# Short enough for a select box; the help text explains connection groups.
+FLAVOR_CHOICES = (
+    (GatewayFlavor.BASIC, "Basic: 100 Mbit/s, 10 groups"),
+    (GatewayFlavor.PROFESSIONAL1, "Professional 1: 300 Mbit/s, 100 groups"),
+    (GatewayFlavor.PROFESSIONAL2, "Professional 2: 1 Gbit/s, 100 groups"),
+)
 
 
 class GatewayFieldsMixin(forms.Form):
@@ -53,7 +59,7 @@ class GatewayFieldsMixin(forms.Form):
     )
     flavor = forms.ChoiceField(
         label="Gateway specification",
-        choices=GatewayFlavor.choices,
+        choices=FLAVOR_CHOICES,
         initial=GatewayFlavor.PROFESSIONAL1,
         help_text="Bandwidth and how many connection groups (two tunnels to one device) it carries. "
         "Basic cannot attach to an enterprise router.",

@@ -69,6 +69,10 @@ class SiteForm(PlanForm):
         self.index = index
         if branch:
             self.fields["name"].label = "Branch name"
+        if index > 0:
+            # The first branch explains every field; the same help under each further branch is noise.
+            for field in self.fields.values():
+                field.help_text = ""
 
     def values(self) -> dict[str, Any]:
         return {

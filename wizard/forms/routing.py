@@ -100,6 +100,8 @@ class PolicyRuleForm(PlanForm):
         self.index = index
         self.fields["source"].label = f"Rule {index + 1}: source (cloud side)"
         self.fields["destinations"].label = f"Rule {index + 1}: destinations (your side)"
+        if index > 0:  # the first rule explains both fields
+            self.fields["source"].help_text = self.fields["destinations"].help_text = ""
 
     def values(self) -> dict[str, Any] | None:
         source = self.raw("source").strip()
@@ -134,6 +136,8 @@ class TunnelForm(PlanForm):
         self.connection = connection
         self.fields["local_address"].label = f"{peer}, connection {connection}: cloud side"
         self.fields["peer_address"].label = f"{peer}, connection {connection}: your side"
+        if index > 0:  # the first tunnel explains both fields
+            self.fields["local_address"].help_text = self.fields["peer_address"].help_text = ""
 
     def values(self) -> dict[str, Any]:
         return {

@@ -75,7 +75,10 @@ class SecurityForm(PlanForm):
         help_text="Diffie-Hellman group: how the two gateways agree on keys; higher groups are stronger.",
     )
     ike_lifetime_seconds = forms.CharField(
-        label="IKE SA lifetime", max_length=12, help_text=_lifetime(crypto.IKE_LIFETIME_RANGE)
+        label="IKE SA lifetime",
+        max_length=12,
+        help_text="How long the IKE security association (SA) lasts before the gateways renegotiate it. "
+        + _lifetime(crypto.IKE_LIFETIME_RANGE),
     )
     ike_dpd_timeout = forms.CharField(
         label="DPD retransmit interval",
@@ -89,21 +92,33 @@ class SecurityForm(PlanForm):
         help_text="Seconds of silence before the peer is probed "
         f"({crypto.DPD_INTERVAL_RANGE[0]}-{crypto.DPD_INTERVAL_RANGE[1]}).",
     )
-    ike_dpd_msg = forms.ChoiceField(label="DPD message order", help_text="Payload order of DPD messages.")
-    ipsec_authentication_algorithm = forms.ChoiceField(label="IPsec authentication (hash)")
-    ipsec_encryption_algorithm = forms.ChoiceField(label="IPsec encryption")
+    ike_dpd_msg = forms.ChoiceField(
+        label="DPD message order",
+        help_text="Order of the payloads in dead peer detection messages; keep the default unless your "
+        "device needs the other.",
+    )
+    ipsec_authentication_algorithm = forms.ChoiceField(
+        label="IPsec authentication (hash)", help_text="Integrity check of every encrypted packet."
+    )
+    ipsec_encryption_algorithm = forms.ChoiceField(
+        label="IPsec encryption", help_text="Encrypts your traffic; GCM also checks integrity."
+    )
     ipsec_pfs = forms.ChoiceField(
         label="PFS group",
         help_text="Perfect forward secrecy: a fresh key exchange for each IPsec SA, so one stolen key does "
         "not unlock other sessions.",
     )
     ipsec_lifetime_seconds = forms.CharField(
-        label="IPsec SA lifetime", max_length=12, help_text=_lifetime(crypto.IPSEC_LIFETIME_RANGE)
+        label="IPsec SA lifetime",
+        max_length=12,
+        help_text="How long the keys that encrypt your traffic live before new ones are made. "
+        + _lifetime(crypto.IPSEC_LIFETIME_RANGE),
     )
     psk_mode = forms.ChoiceField(
-        label="Pre-shared key",
+        label="Key to use",
         widget=forms.RadioSelect,
-        help_text=f"The shared secret both gateways authenticate with. Rules: {PSK_RULES}",
+        help_text="The shared secret both gateways authenticate with; your device needs the same one. "
+        "After approval it is part of your configuration downloads.",
     )
     psk = forms.CharField(
         label="Your pre-shared key",
