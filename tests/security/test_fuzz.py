@@ -32,7 +32,7 @@ from wizard.forms.review import MAX_PLAN_BYTES
 from wizard.forms.steps import FORM_STEPS
 from wizard.models import ConnectionRequest, Team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 FUZZ = hypothesis_settings(
     max_examples=8,

@@ -82,6 +82,22 @@ def _columns(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _without_nul(value: Any) -> Any:
+    """NUL characters cannot be stored (PostgreSQL text and JSONB refuse them) and mean nothing in a plan."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+def _storable_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan as saved: never the key, never a NUL character."""
+    return _without_nul({key: value for key, value in plan.items() if key != "psk"})
+
+
 def draft_create(
     *,
     owner: AbstractBaseUser,
@@ -94,7 +110,7 @@ def draft_create(
     http_request: HttpRequest | None = None,
 ) -> ConnectionRequest:
     """A new draft; the key is kept only encrypted (``psk`` is never part of ``plan``)."""
-    plan = {key: value for key, value in plan.items() if key != "psk"}
+    plan = _storable_plan(plan)
     draft = ConnectionRequest(
         team=team,
         owner=owner,
@@ -130,7 +146,7 @@ def draft_update(
 
     ``hub`` False leaves the hub as it is; None clears it.
     """
-    plan = {key: value for key, value in plan.items() if key != "psk"}
+    plan = _storable_plan(plan)
     fields: dict[str, Any] = {"plan": plan, "current_step": current_step, "updated_at": timezone.now()}
     fields |= _columns(plan)
     if team is not None:
