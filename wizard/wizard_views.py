@@ -174,14 +174,27 @@ def _render_step(
             if isinstance(form, SecurityForm)
             for name in form.errors
         ),
-        "error_fields": [
-            form[name]
-            for form in step_forms.forms
-            for name in form.errors
-            if name in form.fields and not form[name].is_hidden
-        ],
+        "error_fields": _error_summary(step_forms),
     }
     return render(request, "wizard/step.html", context, status=status)
+
+
+def _error_summary(step_forms: StepForms) -> list[dict[str, str]]:
+    """Each field of the step with an error: where it is and what is wrong, the field named once."""
+    summary = []
+    for form in step_forms.forms:
+        for name, errors in form.errors.items():
+            if name not in form.fields or form[name].is_hidden:
+                continue
+            field = form[name]
+            label, message = str(field.label), str(errors[0])
+            summary.append(
+                {
+                    "anchor": field.id_for_label or f"{field.auto_id}_0",
+                    "text": message if message.startswith(label) else f"{label}: {message}",
+                }
+            )
+    return summary
 
 
 @login_required

@@ -23,7 +23,7 @@ class PlanForm(forms.Form):
         for name, field in self.fields.items():
             # "This field is required." says nothing once the error is read out of context.
             label = str(field.label or name.replace("_", " ").capitalize())
-            field.error_messages["required"] = f"{label} is required."
+            field.error_messages["required"] = f"{label}: required."
 
     def raw(self, name: str) -> str:
         """The submitted text of a field, '' when absent (never raises, whatever was posted)."""

@@ -183,6 +183,21 @@ class CloudStepForm(GatewayFieldsMixin, PlanForm):
         if self.scenario == Scenario.CROSS_REGION:
             self.fields["name"].label = "Gateway name (region A)"
             self.fields["region"].label = "Region A"
+        # A gateway attached to a VPC needs local subnets (the network rules say so too); say it up front.
+        self.fields["local_subnets"].required = self._chosen("attachment") == Attachment.VPC
+        if self._chosen("existing_hub"):
+            # Joining an existing hub takes the hub's own settings: nothing about a new gateway is needed.
+            for name in GATEWAY_FIELDS:
+                self.fields[name].required = False
+
+    def _chosen(self, name: str) -> str:
+        """The posted value of a field, or the one the page shows, as text ('' when the field is absent)."""
+        if name not in self.fields:
+            return ""
+        if self.is_bound:
+            return self.raw(name)
+        value = self.initial.get(name, self.fields[name].initial)
+        return "" if value is None else str(value)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -136,6 +136,8 @@ class PeerGatewayForm(GatewayFieldsMixin, PlanForm):
         self.fields[
             "bgp_asn"
         ].help_text = "Must differ from region A's ASN when BGP is used, for example 64513."
+        # The peer gateway is always attached to its VPC, so it needs local subnets.
+        self.fields["local_subnets"].required = True
 
     def to_plan(self, plan: dict[str, Any]) -> None:
         gateways = plan_list(plan, "gateways")
