@@ -175,7 +175,10 @@ def test_bgp_hub_without_interconnection_warns_that_branches_are_isolated() -> N
         ({"attachment": "tgw"}, ("error", "gateway.attachment", "gateways[0].attachment")),
         ({"network_type": "internet"}, ("error", "gateway.network_type", "gateways[0].network_type")),
         ({"region": " "}, ("error", "gateway.region", "gateways[0].region")),
+        ({"region": "EU DE"}, ("error", "gateway.region", "gateways[0].region")),
+        ({"region": "eu-de;reboot"}, ("error", "gateway.region", "gateways[0].region")),
         ({"vpc": ""}, ("error", "gateway.vpc", "gateways[0].vpc")),
+        ({"vpc": "vpc prod/1"}, ("error", "gateway.vpc", "gateways[0].vpc")),
         ({"name": "vpn gw"}, ("error", "name.invalid", "gateways[0].name")),
         (
             {"ha_mode": "active-standby"},
@@ -187,6 +190,14 @@ def test_gateway_rules(changes: dict[str, Any], expected: tuple[str, str, str]) 
     data = plan_data()
     data["gateways"][0].update(changes)
     assert expected in coded(findings_for(data))
+
+
+@pytest.mark.parametrize("region", ["eu-de", "eu-nl", "cn-north-4", "ap-southeast-1", "eu-west-101"])
+def test_region_ids_of_both_clouds_are_accepted(region: str) -> None:
+    data = plan_data()
+    data["gateways"][0].update(region=region, vpc="5d8b0a1c-0000-4000-8000-000000000001")
+    codes = {code for _, code, _ in coded(findings_for(data))}
+    assert not codes & {"gateway.region", "gateway.vpc"}
 
 
 def test_two_customer_ips_with_active_active_is_a_warning() -> None:

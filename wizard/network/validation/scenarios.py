@@ -9,6 +9,8 @@ from wizard.network.plan import Plan
 from wizard.network.validation.context import PlanContext, Role
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# Region IDs such as eu-de, eu-nl, cn-north-4, ap-southeast-1.
+REGION_PATTERN = re.compile(r"[a-z]{2,}(-[a-z0-9]+){1,4}")
 INTERFACE_PATTERN = re.compile(r"[A-Za-z0-9_./:-]{0,64}")
 SCENARIOS = ("hybrid_cloud", "cross_region", "branch_hub", "dc_backup")
 ROUTING_MODES = ("static", "bgp", "policy")
@@ -71,12 +73,30 @@ def check_names_and_values(plan: Plan) -> list[Finding]:
             "gateway.network_type",
             "Network type",
         )
-        for field_name in ("region", "vpc"):
-            # Region and VPC identify where the gateway is created.
-            if not getattr(gateway, field_name).strip():
-                findings.append(
-                    error(f"gateway.{field_name}", f"{path}.{field_name}", f"Gateway {field_name} is empty.")
+        # Region and VPC identify where the gateway is created and are sent to the cloud API as they are.
+        if not REGION_PATTERN.fullmatch(gateway.region):
+            findings.append(
+                error(
+                    "gateway.region",
+                    f"{path}.region",
+                    f"Region {gateway.region!r} is not a cloud region ID."
+                    if gateway.region.strip()
+                    else "Gateway region is empty.",
+                    "Use the region ID the console shows, for example eu-de, eu-nl or ap-southeast-1.",
                 )
+            )
+        if not NAME_PATTERN.fullmatch(gateway.vpc):
+            findings.append(
+                error(
+                    "gateway.vpc",
+                    f"{path}.vpc",
+                    f"VPC {gateway.vpc!r} is not a VPC name or ID."
+                    if gateway.vpc.strip()
+                    else "Gateway VPC is empty.",
+                    "Use the VPC's name or ID as the console shows it: "
+                    "1 to 64 letters, digits, '_', '-' or '.'.",
+                )
+            )
         subnet_id = gateway.interconnection_subnet
         # The cloud takes the interconnection subnet as a resource ID: at most 64 safe characters.
         if subnet_id and not NAME_PATTERN.fullmatch(subnet_id):
