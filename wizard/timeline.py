@@ -57,6 +57,8 @@ def status_timeline(events: Sequence[AuditEvent], status: str) -> list[Milestone
         note = event.detail.get("comment", "") if isinstance(event.detail, dict) else ""
         state = STATES.get(event.action, "done")
         milestones.append(Milestone(label, event.created_at, actor, str(note or ""), state))
+    if not milestones:  # a request from before the audit trail: its status is all there is to say
+        milestones.append(Milestone(RequestStatus(status).label, None, "", "", "done"))
     if status in NEXT:
         milestones.append(Milestone(NEXT[status], None, "", "", "next"))
     return milestones

@@ -37,8 +37,15 @@ from wizard.forms.cloud import CloudStepForm
 from wizard.forms.customer import MAX_BRANCHES, SiteForm
 from wizard.forms.routing import PolicyRuleForm, RoutingForm, TunnelForm
 from wizard.forms.security import ENTER, GENERATE, PSK_RULES, SecurityForm
-from wizard.models import ConnectionRequest
-from wizard.network import Finding, generate_psk, load_plan_text, parse_plan, resolve_tunnels
+from wizard.models import ConnectionRequest, Tunnel
+from wizard.network import (
+    Finding,
+    ResolvedTunnel,
+    generate_psk,
+    load_plan_text,
+    parse_plan,
+    resolve_tunnels,
+)
 from wizard.ratelimit import rate_limited
 from wizard.scenarios import SCENARIO_CARDS
 from wizard.secrets import mask
@@ -511,6 +518,17 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/my_requests.html", {"requests": requests})
 
 
+def _as_resolved(tunnel: Tunnel) -> ResolvedTunnel:
+    return ResolvedTunnel(
+        peer=tunnel.peer,
+        connection=tunnel.connection,
+        cloud_ip=tunnel.cloud_ip,
+        customer_ip=tunnel.customer_ip,
+        local_address=tunnel.local_address,
+        peer_address=tunnel.peer_address,
+    )
+
+
 def _person(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
@@ -522,6 +540,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("wizard:resume", pk)
     parsed, findings = selectors.check_plan(detail)
     planned = resolve_tunnels(parsed) if parsed is not None else ()
+    tunnels = list(detail.tunnels.all())
+    # Once provisioned, the diagram shows the tunnels as built, with the addresses the cloud assigned.
+    drawn = [_as_resolved(tunnel) for tunnel in tunnels] if tunnels else planned
     events = list(detail.audit_events.all())  # prefetched, oldest first
     context = {
         "detail": detail,
@@ -529,10 +550,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviewer": _person(detail.reviewed_by) if detail.reviewed_by else "a reviewer",
         "owner": _person(detail.owner),
         "events": events[::-1],
-        "tunnels": list(detail.tunnels.all()),
+        "tunnels": tunnels,
         "planned_tunnels": planned,
         "configs": list(detail.configs.all()),
-        "diagram": topology_svg(parsed, planned) if parsed is not None else "",
+        "diagram": topology_svg(parsed, drawn) if parsed is not None else "",
         "scenario_label": Scenario(detail.scenario).label,
     }
     return render(request, "wizard/request_detail.html", context)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wizard.choices import RequestStatus
-from wizard.models import ConnectionRequest
+from wizard.models import ConnectionRequest, Tunnel
 from wizard.services import review
 from wizard.services.transitions import request_transition
 
@@ -87,3 +87,23 @@ def test_request_page_queries_do_not_grow_with_the_audit_trail(member_client, ma
         body = member_client.get(url).content.decode()
     assert body.count("status.draft") == 10
     assert len(many) == len(few)
+
+
+def test_provisioned_request_draws_the_tunnels_as_built(member_client, make_request, gateway):
+    active = make_request(gateway=gateway, status=RequestStatus.ACTIVE)
+    for number in (1, 2):
+        Tunnel.objects.create(
+            request=active,
+            peer="Berlin",
+            connection=number,
+            cloud_ip=f"198.51.100.{9 + number}",
+            customer_ip="203.0.113.10",
+            local_address=f"169.254.88.{4 * number - 3}/30",
+            peer_address=f"169.254.88.{4 * number - 2}/30",
+        )
+    response = member_client.get(reverse("wizard:request_detail", args=[active.pk]))
+    diagram = response.context["diagram"]
+    assert "inside 169.254.88.1/30 ↔ 169.254.88.2/30" in diagram
+    assert "Connection 2: 198.51.100.11 → 203.0.113.10" in diagram
+    assert "Planned tunnels" not in response.content.decode()
+    assert [step.label for step in response.context["timeline"]] == ["Active"]  # no audit trail to read
