@@ -30,7 +30,7 @@ class RoutingForm(PlanForm):
         help_text="BGP only: the hub advertises every branch's routes to the other branches.",
     )
     nqa = forms.BooleanField(
-        label="Link detection (NQA)",
+        label="Link detection (NQA, network quality analysis)",
         required=False,
         help_text="Static only: the cloud pings your tunnel interface and fails over when it stops "
         "answering; "
