@@ -18,6 +18,8 @@ class RequestStatus(models.TextChoices):
     PROVISIONING = "provisioning", "Provisioning"
     ACTIVE = "active", "Active"
     FAILED = "failed", "Failed"
+    DECOMMISSIONING = "decommissioning", "Decommissioning"
+    DECOMMISSIONED = "decommissioned", "Decommissioned"
 
 
 class RoutingMode(models.TextChoices):

@@ -287,3 +287,28 @@ class SandboxResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name} ({self.status})"
+
+
+class HubChange(models.Model):
+    """A branch joined or left a hub, so the other branches' configs must be regenerated.
+
+    Recorded in the same transaction as the change and marked done by the refresh, so that a refresh lost
+    on the way (broker down, worker gone) is sent again by the reconciler.
+    """
+
+    gateway = models.ForeignKey(Gateway, on_delete=models.CASCADE, related_name="hub_changes")
+    request = models.ForeignKey(
+        ConnectionRequest,
+        on_delete=models.CASCADE,
+        related_name="hub_changes",
+        help_text="The branch request that joined or left.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the refresh was last handed on.")
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"hub {self.gateway_id} change by request #{self.request_id}"

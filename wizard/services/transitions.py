@@ -26,7 +26,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     RequestStatus.FAILED: frozenset({RequestStatus.APPROVED}),
     RequestStatus.REJECTED: frozenset(),
-    RequestStatus.ACTIVE: frozenset(),
+    RequestStatus.ACTIVE: frozenset({RequestStatus.DECOMMISSIONING}),
+    RequestStatus.DECOMMISSIONING: frozenset({RequestStatus.DECOMMISSIONED}),
+    RequestStatus.DECOMMISSIONED: frozenset(),
 }
 
 
