@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from wizard import review_selectors
+from wizard import review_selectors, selectors
 from wizard.choices import RequestStatus
 from wizard.diagram import topology_svg
 from wizard.models import ConnectionRequest
@@ -83,10 +83,13 @@ def _review_page(
     }
     decision_forms.update(bound)
     own_request = connection_request.owner_id == request.user.pk
+    in_use = selectors.tunnel_addresses_in_use(
+        connection_request.gateway_id, exclude_request_id=connection_request.pk
+    )
     context = {
         "connection_request": connection_request,
         "report": report,
-        "diagram": topology_svg(plan, resolve_tunnels(plan)) if plan is not None else "",
+        "diagram": topology_svg(plan, resolve_tunnels(plan, used=in_use)) if plan is not None else "",
         "plan_text": json.dumps(
             {key: value for key, value in connection_request.plan.items() if key != "psk"}, indent=2
         ),

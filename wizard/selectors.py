@@ -128,6 +128,19 @@ def reserved_blocks(gateway_id: int | None, *, exclude_request_id: int | None) -
     return [block for owner, block in claims if owner != exclude_request_id]
 
 
+def tunnel_addresses_in_use(gateway_id: int | None, *, exclude_request_id: int | None) -> list[str]:
+    """Inside addresses other requests' tunnels already hold on the gateway (one query), so that the
+    automatic /30s the wizard shows are the ones provisioning will pick."""
+    if gateway_id is None:
+        return []
+    pairs = (
+        Tunnel.objects.filter(request__gateway_id=gateway_id)
+        .exclude(request_id=exclude_request_id)
+        .values_list("local_address", "peer_address")
+    )
+    return [address for pair in pairs for address in pair if address]
+
+
 def plan_with_psk(plan: dict[str, Any], psk: str) -> dict[str, Any]:
     """The full plan for the network rules: the stored plan (never holding the key) plus the key."""
     return {**plan, "psk": psk}

@@ -87,7 +87,7 @@ def _context(
     if draft is not None and draft.pk and step == "routing":
         parsed, _ = parse_plan(selectors.plan_with_psk(plan, draft.psk))
         if parsed is not None:
-            tunnels = resolve_tunnels(parsed)
+            tunnels = resolve_tunnels(parsed, used=_in_use(draft))
     return StepContext(
         teams=selectors.user_teams(request.user),
         hubs=selectors.team_hubs(request.user),
@@ -103,6 +103,10 @@ def _reached(draft: ConnectionRequest) -> str:
     if draft.current_step in STEPS:
         return draft.current_step
     return REVIEW if draft.submitted_at is not None else FIRST_STEP
+
+
+def _in_use(request: ConnectionRequest) -> list[str]:
+    return selectors.tunnel_addresses_in_use(request.gateway_id, exclude_request_id=request.pk)
 
 
 def _progress(draft: ConnectionRequest | None, scenario: str, current: str) -> list[dict[str, Any]]:
@@ -448,7 +452,7 @@ def _review_context(draft: ConnectionRequest) -> dict[str, Any]:
     parsed, findings = selectors.check_plan(draft)
     errors = [finding for finding in findings if finding.severity == "error"]
     warnings = [finding for finding in findings if finding.severity == "warning"]
-    tunnels = resolve_tunnels(parsed) if parsed is not None else ()
+    tunnels = resolve_tunnels(parsed, used=_in_use(draft)) if parsed is not None else ()
     located = []
     for finding in findings:
         owner, _ = locate(finding.path, draft.scenario)
@@ -539,8 +543,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if detail.status == RequestStatus.DRAFT:
         return redirect("wizard:resume", pk)
     parsed, findings = selectors.check_plan(detail)
-    planned = resolve_tunnels(parsed) if parsed is not None else ()
     tunnels = list(detail.tunnels.all())
+    planned = resolve_tunnels(parsed, used=() if tunnels else _in_use(detail)) if parsed is not None else ()
     # Once provisioned, the diagram shows the tunnels as built, with the addresses the cloud assigned.
     drawn = [_as_resolved(tunnel) for tunnel in tunnels] if tunnels else planned
     events = list(detail.audit_events.all())  # prefetched, oldest first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from wizard import review_selectors, selectors
 from wizard.choices import RequestStatus
@@ -105,3 +106,14 @@ def test_reservations_take_two_queries_however_many_requests_hold_blocks(make_re
         other = make_request(name=f"more-{index}", gateway=gateway, subnets=(f"10.{index + 20}.0.0/16",))
         _provision(other, f"169.254.{index + 100}.1/30")
     assert measure() == few == 2
+
+
+def test_automatic_tunnel_addresses_shown_avoid_those_built_on_the_hub(client, member, make_request, gateway):
+    active = make_request(name="munich", gateway=gateway, subnets=("10.2.0.0/16",))
+    _provision(active, "169.254.1.1/30", "169.254.1.5/30")  # the first two /30s automatic allocation picks
+    draft = make_request(name="paris", gateway=gateway, status=RequestStatus.DRAFT)
+    client.force_login(member)
+    response = client.get(reverse("wizard:review", args=[draft.pk]))
+    addresses = [(tunnel.local_address, tunnel.peer_address) for tunnel in response.context["tunnels"]]
+    assert addresses == [("169.254.1.9/30", "169.254.1.10/30"), ("169.254.1.13/30", "169.254.1.14/30")]
+    assert "inside 169.254.1.9/30 ↔ 169.254.1.10/30" in response.context["diagram"]
