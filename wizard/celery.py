@@ -16,6 +16,7 @@ app.conf.task_queues = tuple(
 )
 app.conf.task_routes = {
     "wizard.provision_request": {"queue": "provisioning"},
+    "wizard.decommission_request": {"queue": "provisioning"},
     "wizard.reconcile_provisioning": {"queue": "maintenance"},
     "wizard.refresh_tunnel_status": {"queue": "status"},
     "wizard.refresh_all_tunnel_status": {"queue": "status"},

@@ -4,7 +4,8 @@ Provisioning is idempotent (claimed with a conditional update, every resource re
 so its task acknowledges late and is re-queued when its worker dies. Only transient provider errors are
 retried, with exponential backoff and a cap; anything else ends the attempt with the request marked failed.
 Config generation is idempotent as well (same inputs, same files; unchanged rows untouched) and has its own
-"configs" queue.
+"configs" queue. Decommissioning is leased and idempotent like provisioning (a resource already gone counts
+as deleted) and shares its queue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from wizard.providers import TransientProviderError
-from wizard.services import configs, provisioning
+from wizard.services import configs, decommissioning, provisioning
 
 logger = logging.getLogger(__name__)
 
@@ -62,15 +63,55 @@ def provision_request(self: Task, request_id: int) -> str:
     return provisioning.provision(request_id=request_id, owner=self.request.id).result
 
 
+class DecommissioningTask(Task):
+    """Stops decommissioning with a reason once the retries are spent (or on an unexpected error)."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        request_id = args[0] if args else kwargs["request_id"]
+        if isinstance(exc, TransientProviderError | SoftTimeLimitExceeded):
+            reason = (
+                f"The cloud did not finish deleting after {self.request.retries + 1} attempts "
+                f"(last answer: {getattr(exc, 'message', 'time limit reached')}). Retry later."
+            )
+        else:
+            logger.exception("Decommissioning of request %s failed", request_id, exc_info=exc)
+            reason = decommissioning.user_reason(exc if isinstance(exc, Exception) else RuntimeError())
+        decommissioning.decommission_halt(request_id=request_id, owner=task_id, reason=reason)
+
+
+@shared_task(
+    name=decommissioning.DECOMMISSION_TASK,
+    base=DecommissioningTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TransientProviderError, SoftTimeLimitExceeded),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+    soft_time_limit=150,
+    time_limit=180,
+)
+def decommission_request(self: Task, request_id: int) -> str:
+    """Delete one decommissioning request's cloud resources (or continue where a dead task stopped)."""
+    return decommissioning.decommission(request_id=request_id, owner=self.request.id).result
+
+
 @shared_task(
     name="wizard.reconcile_provisioning",
     acks_late=True,
     soft_time_limit=50,
     time_limit=60,
 )
-def reconcile_provisioning() -> list[int]:
-    """Re-enqueue requests that lost their task (crash, lost broker); safe to run at any time."""
-    return provisioning.provisioning_reconcile()
+def reconcile_provisioning() -> dict[str, list[int]]:
+    """Re-enqueue what lost its task or message (crash, lost broker): provisioning and decommissioning
+    requests, and hub refreshes; safe to run at any time."""
+    return {
+        "provisioning": provisioning.provisioning_reconcile(),
+        "decommissioning": decommissioning.decommission_reconcile(),
+        "hub_refreshes": configs.hub_refresh_reconcile(),
+    }
 
 
 @shared_task(
@@ -113,9 +154,9 @@ def generate_configs(request_id: int) -> int:
     name=configs.HUB_REFRESH_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=540,
-    time_limit=600,
+    soft_time_limit=configs.HUB_REFRESH_TIME_LIMIT - 60,
+    time_limit=configs.HUB_REFRESH_TIME_LIMIT,
 )
-def refresh_hub_configs(gateway_id: int, joined_request_id: int) -> list[int]:
-    """Regenerate the other branches of a hub a branch joined; notify the teams whose files changed."""
-    return configs.hub_configs_refresh(gateway_id=gateway_id, joined_request_id=joined_request_id)
+def refresh_hub_configs(gateway_id: int, changed_request_id: int) -> list[int]:
+    """Regenerate the other branches of a hub a branch joined or left; tell the teams whose files changed."""
+    return configs.hub_configs_refresh(gateway_id=gateway_id, changed_request_id=changed_request_id)

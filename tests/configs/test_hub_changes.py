@@ -95,5 +95,5 @@ def test_a_hub_refresh_that_changes_nothing_announces_nothing(owner, team, sent)
     hamburg = branch(owner, team, "hub-hamburg", "Hamburg", "10.2.0.0/16", "203.0.113.20", berlin)
     mail.outbox.clear()
     before = AuditEvent.objects.filter(action="configs.hub_changed").count()
-    assert configs.hub_configs_refresh(gateway_id=berlin.gateway_id, joined_request_id=hamburg.pk) == []
+    assert configs.hub_configs_refresh(gateway_id=berlin.gateway_id, changed_request_id=hamburg.pk) == []
     assert mail.outbox == [] and AuditEvent.objects.filter(action="configs.hub_changed").count() == before

@@ -14,6 +14,7 @@ from wizard.celery import app
 EXPECTED = {
     "wizard.ping": "default",
     "wizard.provision_request": "provisioning",
+    "wizard.decommission_request": "provisioning",
     "wizard.reconcile_provisioning": "maintenance",
     "wizard.refresh_tunnel_status": "status",
     "wizard.refresh_all_tunnel_status": "status",

@@ -2,6 +2,9 @@
 
 Every create call is idempotent by the resource's name: calling it again after a crash returns the resource
 the first call created, so that a retried provisioning never leaves a second set of resources behind.
+Every delete call is idempotent too: a resource that no longer exists counts as deleted. A delete returns
+True when the resource is gone at once, False when the provider is still deleting it; then its get call
+reports PENDING_DELETE until it answers with a NOT_FOUND error.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any, Protocol
 # Documented statuses (cloud-vpn-rules.md §8.3) that end the wait after a create.
 GATEWAY_READY = frozenset({"ACTIVE"})
 CONNECTION_READY = frozenset({"DOWN", "ACTIVE"})
+# The cloud's "not found" error (§8.3): after a delete, the sign that the resource is gone.
+NOT_FOUND = "VPN.0004"
 # Statuses from which a resource will never become ready on its own.
 GATEWAY_BROKEN = frozenset({"FAULT", "FREEZED", "PENDING_DELETE"})
 CONNECTION_BROKEN = frozenset({"ERROR", "FREEZED", "PENDING_DELETE"})
@@ -118,3 +123,11 @@ class Provider(Protocol):
     def get_connection(self, provider_id: str) -> ConnectionState: ...
 
     def create_health_monitor(self, connection_id: str) -> str: ...
+
+    def delete_health_monitor(self, provider_id: str) -> bool: ...
+
+    def delete_connection(self, provider_id: str) -> bool: ...
+
+    def delete_customer_gateway(self, provider_id: str) -> bool: ...
+
+    def delete_gateway(self, provider_id: str) -> bool: ...

@@ -30,6 +30,10 @@ from huaweicloudsdkvpn.v5 import (
     CreateVpnConnectionRequest,
     CreateVpnConnectionRequestBody,
     CreateVpnConnectionRequestBodyContent,
+    DeleteCgwRequest,
+    DeleteConnectionMonitorRequest,
+    DeleteVgwRequest,
+    DeleteVpnConnectionRequest,
     Dpd,
     IkePolicy,
     IpsecPolicy,
@@ -45,6 +49,7 @@ from huaweicloudsdkvpn.v5 import (
 
 from wizard import secrets
 from wizard.providers.base import (
+    NOT_FOUND,
     ConnectionSpec,
     ConnectionState,
     CustomerGatewaySpec,
@@ -60,6 +65,10 @@ T = TypeVar("T")
 # Worth retrying: gateway not ready, throttled, connection or gateway busy (§8.3).
 TRANSIENT_CODES = frozenset({"VPN.0016", "VPN.0429", "VPN.0306", "VPN.0506", "VPN.0507", "VPN.0009"})
 MONITOR_EXISTS = "VPN.0381"
+# A delete answered "not found" finds the resource gone already (a retry after the first call went through).
+GONE_CODES = frozenset({NOT_FOUND, "HTTP.404"})
+# A delete answered "being deleted" (connection deleting, gateway deleting) was asked for before (§8.3).
+BEING_DELETED_CODES = frozenset({"VPN.0009", "VPN.0508"})
 # New EIP bandwidth per flavor, within each flavor's maximum (§2.1).
 EIP_BANDWIDTH = {"Basic": 100, "Professional1": 300, "Professional2": 1000}
 
@@ -297,3 +306,34 @@ class HuaweiCloudProvider:
         listing = ListConnectionMonitorsRequest(vpn_connection_id=connection_id)
         (monitor, *_) = self.call(lambda: self.client.list_connection_monitors(listing)).connection_monitors
         return monitor.id
+
+    # -- deletion: DELETE …/{resource}/{id} (§8.1)
+
+    def _delete(self, operation: Callable[[], object], *, has_status: bool) -> bool:
+        """Send one DELETE; True when the resource is gone (or never had a deletion status to wait for)."""
+        try:
+            self.call(operation)
+        except ProviderError as error:
+            if error.code in GONE_CODES:
+                return True
+            if error.code in BEING_DELETED_CODES:
+                return False
+            raise
+        return not has_status
+
+    def delete_health_monitor(self, provider_id: str) -> bool:
+        request = DeleteConnectionMonitorRequest(connection_monitor_id=provider_id)
+        return self._delete(lambda: self.client.delete_connection_monitor(request), has_status=True)
+
+    def delete_connection(self, provider_id: str) -> bool:
+        request = DeleteVpnConnectionRequest(vpn_connection_id=provider_id)
+        return self._delete(lambda: self.client.delete_vpn_connection(request), has_status=True)
+
+    def delete_customer_gateway(self, provider_id: str) -> bool:
+        # Customer gateways have no status (§8.3): once the call succeeds, they are gone.
+        request = DeleteCgwRequest(customer_gateway_id=provider_id)
+        return self._delete(lambda: self.client.delete_cgw(request), has_status=False)
+
+    def delete_gateway(self, provider_id: str) -> bool:
+        request = DeleteVgwRequest(vgw_id=provider_id)
+        return self._delete(lambda: self.client.delete_vgw(request), has_status=True)

@@ -2,7 +2,10 @@
 
 Creates return at once with PENDING_CREATE; a resource leaves it SANDBOX_DELAY_SECONDS later (gateway →
 ACTIVE, connection → DOWN, then ACTIVE after the same delay again, as when the customer device comes up).
-SANDBOX_FAILURE_RATE makes that share of create calls fail as throttled (VPN.0429), for demos and tests.
+Deletes of gateways, connections and monitors put them in PENDING_DELETE; the same delay later they are gone
+(VPN.0004), together with what depends on them (a gateway's connections, a connection's monitor); customer
+gateways have no status and go at once. SANDBOX_FAILURE_RATE makes that share of create and delete calls
+fail as throttled (VPN.0429), for demos and tests.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wizard.models import SandboxResource
@@ -27,6 +31,7 @@ from wizard.network.addresses import (
     parse_ipv4,
 )
 from wizard.providers.base import (
+    NOT_FOUND,
     ConnectionSpec,
     ConnectionState,
     CustomerGatewaySpec,
@@ -136,18 +141,43 @@ class SandboxProvider:
             return SandboxResource.objects.get(identity=identity).provider_id
         return resource.provider_id
 
+    @staticmethod
+    def _not_found(kind: str, provider_id: str) -> PermanentProviderError:
+        what = kind.replace("_", " ")
+        return PermanentProviderError(NOT_FOUND, f"The {what} {provider_id} does not exist.")
+
     def _get(self, kind: str, provider_id: str) -> SandboxResource:
         resource = SandboxResource.objects.filter(kind=kind, provider_id=provider_id).first()
         if resource is None:
-            raise PermanentProviderError(
-                "VPN.0004", f"The {kind.replace('_', ' ')} {provider_id} does not exist."
-            )
+            raise self._not_found(kind, provider_id)
         return resource
 
+    @staticmethod
+    def _dependents(resource: SandboxResource) -> list[int]:
+        """Primary keys of what goes with the resource: a gateway's connections, a connection's monitor."""
+        connections = [resource.provider_id] if resource.kind == CONNECTION else []
+        if resource.kind == GATEWAY:
+            connections = list(
+                SandboxResource.objects.filter(
+                    kind=CONNECTION, attributes__vgw_id=resource.provider_id
+                ).values_list("provider_id", flat=True)
+            )
+        return list(
+            SandboxResource.objects.filter(
+                Q(kind=CONNECTION, provider_id__in=connections)
+                | Q(kind=MONITOR, attributes__vpn_connection_id__in=connections)
+            )
+            .exclude(pk=resource.pk)
+            .values_list("pk", flat=True)
+        )
+
     def _advance(self, resource: SandboxResource) -> SandboxResource:
-        """Move the resource along its life cycle according to the clock."""
+        """Move the resource along its life cycle according to the clock; VPN.0004 once its deletion ended."""
         now = timezone.now()
         status = resource.status
+        if status == "PENDING_DELETE" and now >= resource.ready_at:
+            SandboxResource.objects.filter(pk__in=[resource.pk, *self._dependents(resource)]).delete()
+            raise self._not_found(resource.kind, resource.provider_id)
         if status == "PENDING_CREATE" and now >= resource.ready_at:
             status = {GATEWAY: "ACTIVE", CONNECTION: "DOWN", MONITOR: "ACTIVE"}.get(resource.kind, "ACTIVE")
         if resource.kind == CONNECTION and status == "DOWN" and now >= resource.ready_at + self.delay:
@@ -294,3 +324,50 @@ class SandboxProvider:
             name=f"monitor-{connection.name}"[:64],
             attributes={"vpn_connection_id": connection_id, "type": "gateway", "proto_type": "icmp"},
         )
+
+    # -- deletion ------------------------------------------------------------------------------------------
+
+    def _delete(self, kind: str, provider_id: str) -> bool:
+        """Put the resource and its dependents in PENDING_DELETE; True if it is gone already."""
+        self._maybe_fail()
+        resource = SandboxResource.objects.filter(kind=kind, provider_id=provider_id).first()
+        if resource is None:
+            return True
+        try:
+            resource = self._advance(resource)
+        except PermanentProviderError:
+            return True
+        if resource.status != "PENDING_DELETE":
+            SandboxResource.objects.filter(pk__in=[resource.pk, *self._dependents(resource)]).exclude(
+                status="PENDING_DELETE"
+            ).update(status="PENDING_DELETE", ready_at=timezone.now() + self.delay)
+        return False
+
+    def delete_health_monitor(self, provider_id: str) -> bool:
+        return self._delete(MONITOR, provider_id)
+
+    def delete_connection(self, provider_id: str) -> bool:
+        return self._delete(CONNECTION, provider_id)
+
+    def delete_gateway(self, provider_id: str) -> bool:
+        # Deleting a gateway deletes its connections as well (§2.1).
+        return self._delete(GATEWAY, provider_id)
+
+    def delete_customer_gateway(self, provider_id: str) -> bool:
+        self._maybe_fail()
+        resource = SandboxResource.objects.filter(kind=CUSTOMER_GATEWAY, provider_id=provider_id).first()
+        if resource is None:
+            return True
+        users = []
+        for connection in SandboxResource.objects.filter(kind=CONNECTION, attributes__cgw_id=provider_id):
+            try:
+                users.append(self._advance(connection))
+            except PermanentProviderError:
+                continue
+        # A customer gateway cannot be deleted while a VPN connection uses it (§2.3).
+        if users and all(connection.status == "PENDING_DELETE" for connection in users):
+            raise TransientProviderError("VPN.0009", "A VPN connection using it is still being deleted.")
+        if users:
+            raise _invalid(f"VPN connection {users[0].name} still uses this customer gateway.")
+        resource.delete()
+        return True

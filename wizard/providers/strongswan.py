@@ -4,6 +4,8 @@ The gateway is the charon behind settings.STRONGSWAN_VICI_SOCKET, its two IPs se
 Creating a connection loads its shared secret and its IKE connection into charon and checks that charon
 lists it; its status is read back from the IKE and CHILD SAs. Customer gateways hold no state in strongSwan
 (they are the remote end of each connection), and there is no separate health monitor: DPD watches the peer.
+Deleting a connection terminates its SAs and unloads it and its shared secret; the gateway itself (the host)
+stays.
 Like any route-based peer, the gateway host must own the tunnel inside addresses (`ip address add`).
 """
 
@@ -18,6 +20,7 @@ import vici
 from django.conf import settings
 
 from wizard.providers.base import (
+    NOT_FOUND,
     ConnectionSpec,
     ConnectionState,
     CustomerGatewaySpec,
@@ -107,6 +110,11 @@ def connection_definition(spec: ConnectionSpec) -> dict[str, Any]:
     }
 
 
+def _secret_id(connection: str) -> str:
+    """The id its shared secret is loaded under, so that it can be unloaded with the connection."""
+    return f"ike-{connection}"
+
+
 class StrongSwanProvider:
     name = "strongswan"
     supports_health_monitors = False
@@ -164,7 +172,7 @@ class StrongSwanProvider:
     def create_connection(self, spec: ConnectionSpec) -> str:
         definition = connection_definition(spec)
         secret = {
-            "id": f"ike-{spec.name}",
+            "id": _secret_id(spec.name),
             "type": "IKE",
             "data": spec.psk,
             "owners": [spec.gateway_ip, spec.customer_ip],
@@ -185,7 +193,7 @@ class StrongSwanProvider:
             loaded = _decode(session.get_conns())["conns"]
             if provider_id not in loaded:
                 raise PermanentProviderError(
-                    "VPN.0004", f"connection {provider_id} is not loaded in strongSwan"
+                    NOT_FOUND, f"connection {provider_id} is not loaded in strongSwan"
                 )
             sas = [_decode(entry) for entry in session.list_sas({"ike": provider_id})]
         installed = any(
@@ -201,3 +209,38 @@ class StrongSwanProvider:
         raise PermanentProviderError(
             "STRONGSWAN.UNSUPPORTED", "strongSwan watches its peers with DPD instead"
         )
+
+    def delete_health_monitor(self, provider_id: str) -> bool:
+        return True
+
+    def delete_connection(self, provider_id: str) -> bool:
+        """Terminate the connection's SAs, unload it and its shared secret; charon must list neither after."""
+        secret_id = _secret_id(provider_id)
+        with self.session() as session:
+            if list(session.list_sas({"ike": provider_id})):
+                try:
+                    # Without waiting for the peer's answer to the DELETE longer than the timeout.
+                    for _log in session.terminate({"ike": provider_id, "force": "yes", "timeout": "2000"}):
+                        pass
+                except vici.exception.CommandException:
+                    pass  # the SA went away meanwhile: nothing left to terminate
+            if provider_id in _decode(session.get_conns())["conns"]:
+                session.unload_conn({"name": provider_id})
+            if secret_id in _decode(session.get_shared()).get("keys", []):
+                session.unload_shared({"id": secret_id})
+            conns = _decode(session.get_conns())["conns"]
+            keys = _decode(session.get_shared()).get("keys", [])
+        if provider_id in conns or secret_id in keys:
+            raise PermanentProviderError(
+                "STRONGSWAN.NOT_UNLOADED", f"charon still holds connection {provider_id} or its secret"
+            )
+        return True
+
+    def delete_customer_gateway(self, provider_id: str) -> bool:
+        return True
+
+    def delete_gateway(self, provider_id: str) -> bool:
+        # The gateway is the strongSwan host: it stays; its connections were unloaded one by one.
+        with self.session() as session:
+            session.version()
+        return True

@@ -3,8 +3,9 @@
 Generation is idempotent: the same plan, tunnels and hub give the same files (the header's time is when
 provisioning started), an unchanged file keeps its row and checksum, and a changed one is flagged
 `changed` until the team downloads it again. A hub branch also routes the branches of the other requests
-connected to the same hub, so when a branch joins, every other branch's configs are regenerated and their
-teams are told what changed.
+connected to the same hub, so when a branch joins or leaves, every other branch's configs are regenerated and
+their teams are told what changed. Each such change is recorded (HubChange) before its refresh is sent and
+marked done by the refresh, so the reconciler sends again a refresh the broker lost.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from wizard.choices import RequestStatus, Scenario
-from wizard.models import ConnectionRequest, DeviceConfig, Gateway, Team
+from wizard.models import ConnectionRequest, DeviceConfig, Gateway, HubChange, Team
 from wizard.network import Plan, parse_plan
 from wizard.network.tunnels import ResolvedTunnel
 from wizard.rendering.engine import render_all
@@ -41,6 +42,8 @@ logger = logging.getLogger(__name__)
 CONFIGS_QUEUE = "configs"
 GENERATE_TASK = "wizard.generate_configs"
 HUB_REFRESH_TASK = "wizard.refresh_hub_configs"
+# A hub refresh's time limit: one sent longer ago than this (plus the requeue delay) and not done was lost.
+HUB_REFRESH_TIME_LIMIT = 600
 
 
 class GenerationRefused(Exception):
@@ -205,17 +208,13 @@ def generate_request_configs(request_id: int) -> list[DeviceConfig]:
     generation = _generate(request_id)
     if generation.first:
         request = ConnectionRequest.objects.only("scenario", "gateway_id").get(pk=request_id)
-        if (
-            request.scenario == Scenario.BRANCH_HUB
-            and request.gateway_id is not None
-            and hub_branch_requests(request.gateway_id).exclude(pk=request_id).exists()
-        ):
-            gateway_id = request.gateway_id
-            transaction.on_commit(lambda: _send(HUB_REFRESH_TASK, [gateway_id, request_id]))
+        if request.scenario == Scenario.BRANCH_HUB and request.gateway_id is not None:
+            hub_refresh_request(gateway_id=request.gateway_id, request_id=request_id)
     return generation.configs
 
 
-def _send(task: str, args: list[int]) -> None:
+def _send(task: str, args: list[int]) -> bool:
+    """Hand the task to the broker; False (and a warning) when the broker is unreachable."""
     try:
         current_app.send_task(
             task,
@@ -227,6 +226,8 @@ def _send(task: str, args: list[int]) -> None:
         )
     except OperationalError:
         logger.warning("Broker unreachable; %s%s not sent", task, tuple(args))
+        return False
+    return True
 
 
 def configs_generation_request(
@@ -283,26 +284,71 @@ def configs_record_download(
 # -- hub changes -------------------------------------------------------------------------------------------
 
 
-def hub_configs_refresh(*, gateway_id: int, joined_request_id: int) -> list[int]:
-    """Regenerate every other branch request of the hub after `joined_request_id` joined it.
+def hub_refresh_request(*, gateway_id: int, request_id: int) -> None:
+    """Record that branch request `request_id` joined or left the hub, and send the refresh on commit.
 
-    Each request whose files changed gets an audit event and a mail to its team; returns their ids.
+    Nothing to do while the hub has no other branch. The record outlives a lost message: the reconciler
+    sends the refresh again until the refresh marks it done.
     """
-    joined = ConnectionRequest.objects.filter(pk=joined_request_id).only("name", "plan").first()
-    sites = joined.plan.get("sites") if joined is not None and isinstance(joined.plan, dict) else None
+    if not hub_branch_requests(gateway_id).exclude(pk=request_id).exists():
+        return
+    change = HubChange.objects.create(gateway_id=gateway_id, request_id=request_id)
+    transaction.on_commit(lambda: _send_hub_refresh([change.pk], gateway_id, request_id))
+
+
+def _send_hub_refresh(change_ids: list[int], gateway_id: int, request_id: int) -> None:
+    if _send(HUB_REFRESH_TASK, [gateway_id, request_id]):
+        HubChange.objects.filter(pk__in=change_ids, done_at__isnull=True).update(sent_at=timezone.now())
+
+
+def hub_refresh_reconcile() -> list[int]:
+    """Send again every hub refresh never handed to the broker, or handed on but never done since.
+
+    Safe at any time: a refresh regenerates what the hub is now, and one that changes nothing says nothing.
+    Returns the ids of the changes sent again.
+    """
+    now = timezone.now()
+    unsent = now - timedelta(seconds=settings.PROVISIONING_REQUEUE_SECONDS)
+    lost = unsent - timedelta(seconds=HUB_REFRESH_TIME_LIMIT)
+    pending = HubChange.objects.filter(done_at__isnull=True).filter(
+        Q(sent_at__isnull=True, created_at__lt=unsent) | Q(sent_at__lt=lost)
+    )
+    groups: dict[tuple[int, int], list[int]] = {}
+    for change_id, gateway_id, request_id in pending.values_list("pk", "gateway_id", "request_id"):
+        groups.setdefault((gateway_id, request_id), []).append(change_id)
+    for (gateway_id, request_id), change_ids in groups.items():
+        _send_hub_refresh(change_ids, gateway_id, request_id)
+    resent = sorted(change_id for change_ids in groups.values() for change_id in change_ids)
+    if resent:
+        audit_record(action="configs.hub_refresh_resent", detail={"hub_changes": resent})
+    return resent
+
+
+def hub_configs_refresh(*, gateway_id: int, changed_request_id: int) -> list[int]:
+    """Regenerate every other branch request of the hub after `changed_request_id` joined or left it.
+
+    Whether it joined or left is what the hub is now: a branch still connected joined, any other left.
+    Each request whose files changed gets an audit event and a mail to its team; returns their ids. Marks
+    the recorded changes of that branch done.
+    """
+    started = timezone.now()
+    changed = ConnectionRequest.objects.filter(pk=changed_request_id).only("name", "plan").first()
+    sites = changed.plan.get("sites") if changed is not None and isinstance(changed.plan, dict) else None
     branches = (
         [site.get("name", "?") for site in sites if isinstance(site, dict)] if isinstance(sites, list) else []
     )
-    label = joined.name if joined is not None else f"#{joined_request_id}"
-    reason = f"branch {', '.join(branches)} (request {label}) joined the hub"
+    label = changed.name if changed is not None else f"#{changed_request_id}"
+    left = not hub_branch_requests(gateway_id).filter(pk=changed_request_id).exists()
+    reason = f"branch {', '.join(branches)} (request {label}) {'left' if left else 'joined'} the hub"
+    key = "left_request" if left else "joined_request"
 
     def announce(request: ConnectionRequest, files: list[str]) -> None:
         audit_record(
             action="configs.hub_changed",
             request=request,
-            detail={"joined_request": joined_request_id, "branches": branches, "files": files},
+            detail={key: changed_request_id, "branches": branches, "files": files},
         )
-        notify_configs_changed(request=request, files=files, reason=reason)
+        notify_configs_changed(request=request, files=files, reason=reason, left=left)
 
     # Every branch's subnets read once: a 1,000-branch hub must not read 1,000 plans per branch.
     members = {
@@ -311,7 +357,7 @@ def hub_configs_refresh(*, gateway_id: int, joined_request_id: int) -> list[int]
     }
     notified = []
     for other_id in members:
-        if other_id == joined_request_id:
+        if other_id == changed_request_id:
             continue
         others = [cidr for member_id, subnets in members.items() if member_id != other_id for cidr in subnets]
         try:
@@ -322,10 +368,15 @@ def hub_configs_refresh(*, gateway_id: int, joined_request_id: int) -> list[int]
             continue
         if generation.changed:
             notified.append(other_id)
+    HubChange.objects.filter(
+        gateway_id=gateway_id, request_id=changed_request_id, done_at__isnull=True, created_at__lte=started
+    ).update(done_at=timezone.now())
     return notified
 
 
-def notify_configs_changed(*, request: ConnectionRequest, files: Sequence[str], reason: str) -> None:
+def notify_configs_changed(
+    *, request: ConnectionRequest, files: Sequence[str], reason: str, left: bool = False
+) -> None:
     """Mail every team member (one mail each) that these files of the request changed, and why."""
     team = Team.objects.get(pk=request.team_id)
     recipients = sorted(
@@ -337,6 +388,7 @@ def notify_configs_changed(*, request: ConnectionRequest, files: Sequence[str], 
         "request": request,
         "files": files,
         "reason": reason,
+        "left": left,
         "link": reverse("wizard:request_detail", args=[request.pk]),
     }
     subject = f"Device configurations changed: {request.name} (#{request.pk})"
