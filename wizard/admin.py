@@ -11,6 +11,7 @@ from wizard.models import (
     ConnectionRequest,
     DeviceConfig,
     Gateway,
+    HubChange,
     ProviderResource,
     ProvisioningJob,
     SandboxResource,
@@ -181,3 +182,11 @@ class SandboxResourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "provider_id", "identity"]
     # Sandbox connections keep what the cloud would, including their pre-shared key: never shown.
     exclude = ["attributes"]
+
+
+@admin.register(HubChange)
+class HubChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["gateway", "request", "created_at", "sent_at", "done_at"]
+    list_filter = ["gateway"]
+    list_select_related = ["gateway", "request"]
+    search_fields = ["gateway__name", "request__name"]

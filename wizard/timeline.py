@@ -20,6 +20,8 @@ MILESTONES = {
     f"status.{RequestStatus.PROVISIONING}": "Provisioning started",
     f"status.{RequestStatus.ACTIVE}": "Active: the tunnels are provisioned",
     f"status.{RequestStatus.FAILED}": "Provisioning failed",
+    f"status.{RequestStatus.DECOMMISSIONING}": "Removal started",
+    f"status.{RequestStatus.DECOMMISSIONED}": "Removed: the tunnels are gone",
 }
 # The step still to come while a request waits in each status.
 NEXT = {
@@ -27,6 +29,7 @@ NEXT = {
     RequestStatus.APPROVED: "provisioning starts",
     RequestStatus.PROVISIONING: "the cloud side is being created",
     RequestStatus.FAILED: "retry provisioning once the cause is fixed",
+    RequestStatus.DECOMMISSIONING: "the cloud side is being removed",
 }
 STATES = {
     f"status.{RequestStatus.REJECTED}": "failed",
