@@ -8,4 +8,5 @@ urlpatterns = [
     path("", provisioning_views.status, name="status"),
     path("refresh/", provisioning_views.refresh, name="refresh"),
     path("retry/", provisioning_views.retry, name="retry"),
+    path("decommission/", provisioning_views.decommission, name="decommission"),
 ]

@@ -1,4 +1,5 @@
-"""The live provisioning status of a request: a panel that polls while work goes on, refresh and retry."""
+"""The live provisioning status of a request: a panel that polls while work goes on, refresh, retry and
+decommissioning (a confirmation page, then a plain POST: it works without JavaScript)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 from kombu.exceptions import OperationalError
 
-from wizard.provisioning_selectors import request_for_status, status_panel
+from wizard.provisioning_selectors import decommission_preview, request_for_status, status_panel
+from wizard.services.decommissioning import DecommissionRefused, decommission_start
 from wizard.services.provisioning import provisioning_retry
 from wizard.services.transitions import TransitionRefused
 
@@ -75,3 +77,22 @@ def retry(http_request: HttpRequest, pk: int) -> HttpResponse:
     if not http_request.htmx:
         return redirect("provisioning:status", pk=pk)
     return _panel(http_request, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decommission(http_request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what decommissioning deletes and keeps, with the button; POST: start it (the team or staff)."""
+    connection_request = request_for_status(http_request.user, pk)
+    if http_request.method == "GET":
+        preview = decommission_preview(connection_request)
+        return render(http_request, "provisioning/confirm_decommission.html", {"preview": preview})
+    try:
+        decommission_start(request_id=pk, actor=http_request.user, http_request=http_request)
+    except (TransitionRefused, DecommissionRefused) as refused:
+        messages.error(http_request, str(refused))
+    else:
+        messages.success(
+            http_request, "Decommissioning started: the tunnels and cloud resources are being deleted."
+        )
+    return redirect("provisioning:status", pk=pk)

@@ -255,6 +255,46 @@ def decommission(*, request_id: int, owner: str, provider: Provider | None = Non
     return Outcome("decommissioned")
 
 
+def request_gateways(request: ConnectionRequest) -> list[tuple[Gateway, bool]]:
+    """The request's gateways that exist at the provider, each with whether decommissioning keeps it."""
+    plan = request.plan if isinstance(request.plan, dict) else {}
+    named = [gateway for gateway in plan.get("gateways") or [] if isinstance(gateway, dict)]
+    rows: list[Gateway] = []
+    for index, gateway in enumerate(named):
+        if index == 0 and request.gateway_id:
+            row = Gateway.objects.filter(pk=request.gateway_id).first()
+        else:
+            row = Gateway.objects.filter(
+                team_id=request.team_id, region=gateway.get("region"), name=gateway.get("name")
+            ).first()
+        if row is not None and row.provider_id and row not in rows:
+            rows.append(row)
+    # A hub stays for the branches that join it later, even when this was its last branch.
+    hub = request.scenario == Scenario.BRANCH_HUB
+    return [(row, hub or _in_use(row, request)) for row in rows]
+
+
+def _in_use(row: Gateway, request: ConnectionRequest) -> bool:
+    """Whether another request connects to (or may still build on) the gateway."""
+    others = (
+        ConnectionRequest.objects.filter(Q(gateway_id=row.pk) | Q(team_id=row.team_id))
+        .filter(status__in=USING_GATEWAY)
+        .exclude(pk=request.pk)
+        .only("gateway_id", "plan")
+    )
+    for other in others:
+        if other.gateway_id == row.pk:
+            return True
+        plan = other.plan if isinstance(other.plan, dict) else {}
+        for gateway in plan.get("gateways") or []:
+            if isinstance(gateway, dict) and (gateway.get("region"), gateway.get("name")) == (
+                row.region,
+                row.name,
+            ):
+                return True
+    return False
+
+
 class _Removal:
     """The steps of one attempt; each deletes only what is still recorded."""
 
@@ -305,7 +345,7 @@ class _Removal:
 
         self.step("gateway")
         deleted, kept = [], []
-        for row, keep in self.gateways():
+        for row, keep in request_gateways(self.request):
             if keep:
                 kept.append(row.name)
                 continue
@@ -337,44 +377,6 @@ class _Removal:
             forget()
         # Tunnels never created at the provider are only records.
         Tunnel.objects.filter(request=self.request).delete()
-
-    def gateways(self) -> list[tuple[Gateway, bool]]:
-        """The gateway rows of the request that exist at the provider, each with whether it is kept."""
-        plan = self.request.plan if isinstance(self.request.plan, dict) else {}
-        named = [gateway for gateway in plan.get("gateways") or [] if isinstance(gateway, dict)]
-        rows: list[Gateway] = []
-        for index, gateway in enumerate(named):
-            if index == 0 and self.request.gateway_id:
-                row = Gateway.objects.filter(pk=self.request.gateway_id).first()
-            else:
-                row = Gateway.objects.filter(
-                    team_id=self.request.team_id, region=gateway.get("region"), name=gateway.get("name")
-                ).first()
-            if row is not None and row.provider_id and row not in rows:
-                rows.append(row)
-        # A hub stays for the branches that join it later, even when this was its last branch.
-        hub = self.request.scenario == Scenario.BRANCH_HUB
-        return [(row, hub or self.in_use(row)) for row in rows]
-
-    def in_use(self, row: Gateway) -> bool:
-        """Whether another request connects to (or will build on) the gateway."""
-        others = (
-            ConnectionRequest.objects.filter(Q(gateway_id=row.pk) | Q(team_id=row.team_id))
-            .filter(status__in=USING_GATEWAY)
-            .exclude(pk=self.request.pk)
-            .only("gateway_id", "plan")
-        )
-        for other in others:
-            if other.gateway_id == row.pk:
-                return True
-            plan = other.plan if isinstance(other.plan, dict) else {}
-            for gateway in plan.get("gateways") or []:
-                if isinstance(gateway, dict) and (gateway.get("region"), gateway.get("name")) == (
-                    row.region,
-                    row.name,
-                ):
-                    return True
-        return False
 
     def delete_gateway(self, row: Gateway) -> None:
         provider_id = row.provider_id
