@@ -60,7 +60,7 @@ def cloud() -> Iterator[tuple[FakeCloud, HuaweiCloudProvider]]:
             raw = self.rfile.read(length) if length else b""
             fake.requests.append((self.command, url.path, url.query, json.loads(raw) if raw else None))
             status, body = fake.answers.get((self.command, url.path), (404, {"error_code": "VPN.0004"}))
-            payload = json.dumps(body).encode()
+            payload = b"" if status == 204 else json.dumps(body).encode()  # 204 carries no body
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -68,7 +68,7 @@ def cloud() -> Iterator[tuple[FakeCloud, HuaweiCloudProvider]]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = do_DELETE = _handle
 
         def log_message(self, *args: object) -> None:
             return
