@@ -206,7 +206,7 @@ def test_signed_in_shell_shows_teams_account_actions_and_marks_the_current_page(
     assert re.search(r'<form method="post" action="/accounts/logout/">\s*<input type="hidden"', body)
     assert f'href="{reverse("password_change")}"' in body
     assert "<li>Branch Rollout</li><li>Network Berlin</li>" in body
-    assert f'href="{reverse("home")}" aria-current="page">Start</a>' in body
+    assert f'href="{reverse("home")}" aria-current="page">Dashboard</a>' in body
     assert reverse("admin:index") not in body
     assert '<nav class="breadcrumbs" aria-label="Breadcrumb">' in body
 

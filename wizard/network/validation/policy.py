@@ -81,7 +81,7 @@ def check_policy_rules(context: PlanContext) -> list[Finding]:
                 error(
                     "policy.destinations_count",
                     f"{path}.destinations",
-                    f"Policy rule {r} has {len(rule.destinations)} destinations; give 1 to "
+                    f"Policy rule {r + 1} has {len(rule.destinations)} destinations; give 1 to "
                     f"{MAX_DESTINATIONS}.",
                 )
             )
@@ -100,7 +100,7 @@ def check_policy_rules(context: PlanContext) -> list[Finding]:
                 error(
                     "policy.destination_missing",
                     f"{path}.destinations",
-                    f"Policy rule {r} does not cover {len(missing)} customer subnet(s): {shown}.",
+                    f"Policy rule {r + 1} does not cover {len(missing)} customer subnet(s): {shown}.",
                     f"Add {missing[0].cidr} to the destinations.",
                 )
             )
@@ -139,7 +139,7 @@ def _rule_overlaps(context: PlanContext, blocks: list[Block], owners: list[tuple
             error(
                 "policy.overlap",
                 f"policy_rules[{later}].source",
-                f"Policy rule {later} ({rules[later].source}) overlaps policy rule {earlier} "
+                f"Policy rule {later + 1} ({rules[later].source}) overlaps policy rule {earlier + 1} "
                 f"({rules[earlier].source}) for the same destinations; overlapping rules make the "
                 "IPsec SAs flap.",
                 "Give each rule a source that no other rule covers.",
