@@ -298,7 +298,7 @@ def hub_refresh_request(*, gateway_id: int, request_id: int) -> None:
 
 def _send_hub_refresh(change_ids: list[int], gateway_id: int, request_id: int) -> None:
     if _send(HUB_REFRESH_TASK, [gateway_id, request_id]):
-        HubChange.objects.filter(pk__in=change_ids, done_at__isnull=True).update(sent_at=timezone.now())
+        HubChange.objects.filter(pk__in=change_ids).update(sent_at=timezone.now())
 
 
 def hub_refresh_reconcile() -> list[int]:
