@@ -287,6 +287,7 @@ OTHER_POSTS = {
     "wizard:delete",
     "provisioning:refresh",
     "provisioning:retry",
+    "provisioning:decommission",
     "configs:generate",
     "password_change",
     "login",
