@@ -9,62 +9,11 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.plans import PSK, base_plan
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest, Team
 
-PSK = "Example-Key-2024:ok"
-
-PLAN: dict[str, Any] = {
-    "version": 1,
-    "name": "fra-datacenter",
-    "scenario": "hybrid_cloud",
-    "routing": {"mode": "static", "branch_interconnection": False, "nqa": False},
-    "gateways": [
-        {
-            "name": "vpngw-fra",
-            "region": "eu-de",
-            "vpc": "vpc-prod",
-            "vpc_cidrs": ["192.168.0.0/16"],
-            "local_subnets": ["192.168.1.0/24"],
-            "flavor": "Professional1",
-            "ha_mode": "active-active",
-            "attachment": "vpc",
-            "network_type": "public",
-            "bgp_asn": 64512,
-            "ip_addresses": [],
-        }
-    ],
-    "sites": [
-        {
-            "name": "Berlin",
-            "gateway_ips": ["203.0.113.10"],
-            "bgp_asn": 65010,
-            "platform": "strongswan",
-            "subnets": ["10.1.0.0/16"],
-            "outside_interface": "",
-        }
-    ],
-    "tunnels": [],
-    "policy_rules": [],
-    "direct_connect": None,
-    "ike": {
-        "version": "v2",
-        "negotiation_mode": "main",
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "dh_group": "group20",
-        "lifetime_seconds": 86400,
-        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
-    },
-    "ipsec": {
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "pfs": "group20",
-        "lifetime_seconds": 3600,
-        "transform_protocol": "esp",
-        "encapsulation_mode": "tunnel",
-    },
-}
+PLAN: dict[str, Any] = base_plan(gateway={"ip_addresses": []})
 
 
 def plan_for(index: int = 0, **changes: Any) -> dict[str, Any]:

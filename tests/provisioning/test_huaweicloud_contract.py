@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.plans import IKE, IPSEC
 from tests.provisioning.conftest import plan_for
 from wizard.choices import RequestStatus
 from wizard.providers import (
@@ -116,23 +117,8 @@ CONNECTION_SPEC = ConnectionSpec(
     tunnel_local_address="169.254.70.1/30",
     tunnel_peer_address="169.254.70.2/30",
     enable_nqa=True,
-    ike={
-        "version": "v2",
-        "negotiation_mode": "main",
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "dh_group": "group20",
-        "lifetime_seconds": 86400,
-        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
-    },
-    ipsec={
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "pfs": "group20",
-        "lifetime_seconds": 3600,
-        "transform_protocol": "esp",
-        "encapsulation_mode": "tunnel",
-    },
+    ike=IKE,
+    ipsec=IPSEC,
 )
 
 

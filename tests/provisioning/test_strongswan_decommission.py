@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import vici
 
+from tests.plans import IKE, IPSEC, PSK
 from tests.strongswan_lab import Lab, require_lab
 from wizard.providers import ConnectionSpec, PermanentProviderError
 from wizard.providers.strongswan import StrongSwanProvider, proposals
@@ -20,7 +21,6 @@ pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
 CLOUD_IPS = ("192.0.2.1", "192.0.2.2")
 SITE_IP = "192.0.2.10"
-PSK = "Example-Key-2024:ok"
 
 SPEC = ConnectionSpec(
     name="r1-a-Berlin-1",
@@ -35,23 +35,8 @@ SPEC = ConnectionSpec(
     psk=PSK,
     tunnel_local_address="169.254.70.1/30",
     tunnel_peer_address="169.254.70.2/30",
-    ike={
-        "version": "v2",
-        "negotiation_mode": "main",
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "dh_group": "group20",
-        "lifetime_seconds": 86400,
-        "dpd": {"timeout": 15, "interval": 30, "msg": "seq-hash-notify"},
-    },
-    ipsec={
-        "authentication_algorithm": "sha2-256",
-        "encryption_algorithm": "aes-256-gcm-16",
-        "pfs": "group20",
-        "lifetime_seconds": 3600,
-        "transform_protocol": "esp",
-        "encapsulation_mode": "tunnel",
-    },
+    ike=IKE,
+    ipsec=IPSEC,
 )
 
 
