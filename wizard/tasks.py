@@ -11,6 +11,7 @@ as deleted) and shares its queue.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
@@ -28,71 +29,69 @@ def ping(value: str) -> str:
     return f"pong:{value}"
 
 
-class ProvisioningTask(Task):
-    """Marks the request failed once the retries are spent (or on an unexpected error)."""
+class LeasedRequestTask(Task):
+    """A leased task on one request that records a readable reason once the retries are spent (or on an
+    unexpected error)."""
+
+    activity: str  # "Provisioning", as the worker log names the work
+    unfinished: str  # what the cloud did not do, as the reason says
+    user_reason: Callable[[Exception], str]
+    record_failure: Callable[..., bool]  # (*, request_id, owner, reason)
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         request_id = args[0] if args else kwargs["request_id"]
         if isinstance(exc, TransientProviderError | SoftTimeLimitExceeded):
             reason = (
-                f"The cloud did not finish in time after {self.request.retries + 1} attempts "
+                f"The cloud did not {self.unfinished} after {self.request.retries + 1} attempts "
                 f"(last answer: {getattr(exc, 'message', 'time limit reached')}). Retry later."
             )
         else:
-            logger.exception("Provisioning of request %s failed", request_id, exc_info=exc)
-            reason = provisioning.user_reason(exc if isinstance(exc, Exception) else RuntimeError())
-        provisioning.provisioning_fail(request_id=request_id, owner=task_id, reason=reason)
+            logger.exception("%s of request %s failed", self.activity, request_id, exc_info=exc)
+            reason = self.user_reason(exc if isinstance(exc, Exception) else RuntimeError())
+        self.record_failure(request_id=request_id, owner=task_id, reason=reason)
 
 
-@shared_task(
-    name=provisioning.PROVISION_TASK,
-    base=ProvisioningTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TransientProviderError, SoftTimeLimitExceeded),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-    soft_time_limit=150,
-    time_limit=180,
-)
+class ProvisioningTask(LeasedRequestTask):
+    """Marks the request failed."""
+
+    activity = "Provisioning"
+    unfinished = "finish in time"
+    user_reason = staticmethod(provisioning.user_reason)
+    record_failure = staticmethod(provisioning.provisioning_fail)
+
+
+class DecommissioningTask(LeasedRequestTask):
+    """Stops decommissioning with a reason."""
+
+    activity = "Decommissioning"
+    unfinished = "finish deleting"
+    user_reason = staticmethod(decommissioning.user_reason)
+    record_failure = staticmethod(decommissioning.decommission_halt)
+
+
+# Both leased tasks are idempotent, so they are acknowledged late and re-queued on worker loss; only
+# transient errors retry, with exponential backoff and a cap.
+LEASED_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (TransientProviderError, SoftTimeLimitExceeded),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 10,
+    "soft_time_limit": 150,
+    "time_limit": 180,
+}
+
+
+@shared_task(name=provisioning.PROVISION_TASK, base=ProvisioningTask, **LEASED_TASK_OPTIONS)
 def provision_request(self: Task, request_id: int) -> str:
     """Provision one approved request (or continue one whose previous task died)."""
     return provisioning.provision(request_id=request_id, owner=self.request.id).result
 
 
-class DecommissioningTask(Task):
-    """Stops decommissioning with a reason once the retries are spent (or on an unexpected error)."""
-
-    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        request_id = args[0] if args else kwargs["request_id"]
-        if isinstance(exc, TransientProviderError | SoftTimeLimitExceeded):
-            reason = (
-                f"The cloud did not finish deleting after {self.request.retries + 1} attempts "
-                f"(last answer: {getattr(exc, 'message', 'time limit reached')}). Retry later."
-            )
-        else:
-            logger.exception("Decommissioning of request %s failed", request_id, exc_info=exc)
-            reason = decommissioning.user_reason(exc if isinstance(exc, Exception) else RuntimeError())
-        decommissioning.decommission_halt(request_id=request_id, owner=task_id, reason=reason)
-
-
-@shared_task(
-    name=decommissioning.DECOMMISSION_TASK,
-    base=DecommissioningTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TransientProviderError, SoftTimeLimitExceeded),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-    soft_time_limit=150,
-    time_limit=180,
-)
+@shared_task(name=decommissioning.DECOMMISSION_TASK, base=DecommissioningTask, **LEASED_TASK_OPTIONS)
 def decommission_request(self: Task, request_id: int) -> str:
     """Delete one decommissioning request's cloud resources (or continue where a dead task stopped)."""
     return decommissioning.decommission(request_id=request_id, owner=self.request.id).result
