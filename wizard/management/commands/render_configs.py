@@ -9,18 +9,14 @@ not a well-formed plan.
 from __future__ import annotations
 
 import json
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wizard.network import load_plan_text, validate_plan
+from wizard.management.plan_files import EXIT_ERRORS, EXIT_MALFORMED, read_plan_file
 from wizard.rendering import PLATFORM_NAMES, ConfigError, RenderedConfig, render_all
-
-EXIT_ERRORS = 1
-EXIT_MALFORMED = 2
 
 
 class Command(BaseCommand):
@@ -37,21 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         name: str = options["file"]
-        text = self._read(name)
-        plan, findings = load_plan_text(text)
-        if plan is not None:
-            findings = findings + validate_plan(plan)
-        errors = sum(1 for finding in findings if finding.severity == "error")
-        if plan is None or errors:
-            report = {
-                "file": name,
-                "well_formed": plan is not None,
-                "valid": False,
-                "errors": errors,
-                "warnings": len(findings) - errors,
-                "findings": [finding.to_dict() for finding in findings],
-            }
-            self.stdout.write(json.dumps(report, indent=2))
+        plan_file = read_plan_file(name)
+        plan = plan_file.plan
+        if plan is None or plan_file.errors:
+            self.stdout.write(json.dumps(plan_file.report(), indent=2))
             raise SystemExit(EXIT_MALFORMED if plan is None else EXIT_ERRORS)
         platforms = [options["platform"]] if options["platform"] else list(PLATFORM_NAMES)
         try:
@@ -70,15 +55,6 @@ class Command(BaseCommand):
         else:
             for config in rendered:
                 self.stdout.write(f"==> {config.filename} <==\n{config.text}", ending="")
-
-    def _read(self, name: str) -> str:
-        try:
-            if name == "-":
-                return sys.stdin.read()
-            return Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise CommandError(f"Cannot read plan file {name}: {reason}.", returncode=EXIT_MALFORMED) from exc
 
     def _write(self, directory: Path, rendered: list[RenderedConfig]) -> None:
         try:
