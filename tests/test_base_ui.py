@@ -19,9 +19,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import permission_denied, server_error
-from playwright.sync_api import Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tests.conftest import require
 from wizard.choices import GatewayStatus, RequestStatus, TunnelStatus
 from wizard.models import Team
 
@@ -361,7 +360,6 @@ def test_config_viewer_escapes_the_text_and_offers_copy() -> None:
 
 # ---------- app.js in a real browser ----------
 
-CHROMIUM = Path("/usr/bin/chromium")
 ORIGIN = "http://localhost:8123"  # localhost is a secure context, so the Clipboard API is available
 FIXTURE_PAGE = """<!DOCTYPE html><html><head><script src="/app.js" defer></script></head><body>
 <details data-menu id="menu"><summary>Account</summary><a href="#">Change password</a></details>
@@ -375,22 +373,17 @@ FIXTURE_PAGE = """<!DOCTYPE html><html><head><script src="/app.js" defer></scrip
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
+def page(chromium: Browser) -> Iterator[Page]:
     """A Chromium page where ORIGIN serves FIXTURE_PAGE and our app.js, straight from the files."""
-    require(CHROMIUM.exists(), "Chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context()
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ORIGIN)
-        page = context.new_page()
-        page.route(f"{ORIGIN}/", lambda route: route.fulfill(body=FIXTURE_PAGE, content_type="text/html"))
-        page.route(f"{ORIGIN}/app.js", lambda route: route.fulfill(path=STATIC_DIR / "app.js"))
-        page.route(
-            f"{ORIGIN}/deleted", lambda route: route.fulfill(body="deleted", content_type="text/plain")
-        )
-        page.goto(f"{ORIGIN}/")
-        yield page
-        browser.close()
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ORIGIN)
+    page = context.new_page()
+    page.route(f"{ORIGIN}/", lambda route: route.fulfill(body=FIXTURE_PAGE, content_type="text/html"))
+    page.route(f"{ORIGIN}/app.js", lambda route: route.fulfill(path=STATIC_DIR / "app.js"))
+    page.route(f"{ORIGIN}/deleted", lambda route: route.fulfill(body="deleted", content_type="text/plain"))
+    page.goto(f"{ORIGIN}/")
+    yield page
+    context.close()
 
 
 @pytest.mark.browser

@@ -11,40 +11,15 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
-from tests.conftest import require
 from tests.review.conftest import PASSWORD, PLAN, PSK
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    require(CHROMIUM.exists(), "Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -59,8 +34,8 @@ def eager_provisioning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(current_app, "send_task", send_task)
 
 
-def sign_in(browser, live_server, username: str):
-    page = browser.new_context().new_page()
+def sign_in(chromium, live_server, username: str):
+    page = chromium.new_context().new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -79,7 +54,7 @@ def submit(page) -> None:
 
 
 def test_submit_send_back_fix_approve_active(
-    browser, live_server, member, reviewer, eager_provisioning, settings, tmp_path
+    chromium, live_server, member, reviewer, eager_provisioning, settings, tmp_path
 ):
     settings.SANDBOX_DELAY_SECONDS = 0.0
     plan = copy.deepcopy(PLAN)
@@ -92,7 +67,7 @@ def test_submit_send_back_fix_approve_active(
     plan_file.write_text(json.dumps(plan))
 
     # The user imports a plan and submits it.
-    user = sign_in(browser, live_server, member.username)
+    user = sign_in(chromium, live_server, member.username)
     user.goto(f"{live_server.url}/requests/import/")
     user.set_input_files("#id_plan_file", str(plan_file))
     user.get_by_role("button", name="Import").click()
@@ -103,7 +78,7 @@ def test_submit_send_back_fix_approve_active(
     assert request.status == RequestStatus.PENDING_REVIEW
 
     # The reviewer finds it in the queue, sees the weak crypto and sends it back.
-    staff = sign_in(browser, live_server, reviewer.username)
+    staff = sign_in(chromium, live_server, reviewer.username)
     staff.get_by_role("link", name="Review queue").click()
     staff.get_by_role("link", name="journey-dc").click()
     assert "the cloud flags AES-CBC as not recommended" in staff.content()
