@@ -45,7 +45,12 @@ def format_value(value: object) -> str:
 
 
 def main() -> int:
-    scripts = sorted(path for path in HERE.glob("*.py") if path.name != Path(__file__).name)
+    # A leading underscore marks a module the scripts share, not a benchmark.
+    scripts = sorted(
+        path
+        for path in HERE.glob("*.py")
+        if path.name != Path(__file__).name and not path.name.startswith("_")
+    )
     table: list[tuple[str, str, str, str]] = []
     failed = False
     for script in scripts:
