@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from wizard.providers.strongswan import vici_decoded
+
 CHARON = Path("/usr/lib/ipsec/charon")
 CHARON_PLUGINS = (
     "random nonce openssl aes aesni gcm sha1 sha2 md5 hmac kdf gmp pem pkcs1 x509 pubkey "
@@ -251,7 +253,7 @@ class Lab:
             sas: dict[str, dict[str, Any]] = {}
             for entry in session.list_sas():
                 for name, sa in entry.items():
-                    sas[name] = _decode(sa)
+                    sas[name] = vici_decoded(sa)
             return sas
         finally:
             sock.close()
@@ -294,17 +296,6 @@ class Lab:
         for node in self.nodes.values():
             _run(["ip", "netns", "del", node.namespace], check=False)
         self.nodes.clear()
-
-
-def _decode(value: Any) -> Any:
-    """VICI answers with bytes; turn them into str recursively."""
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, dict):
-        return {_decode(key): _decode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    return value
 
 
 @contextmanager

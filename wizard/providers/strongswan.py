@@ -35,14 +35,14 @@ from wizard.rendering.platforms import map_policy
 VICI_TIMEOUT_SECONDS = 10
 
 
-def _decode(value: Any) -> Any:
+def vici_decoded(value: Any) -> Any:
     """VICI answers with bytes; turn them into str recursively."""
     if isinstance(value, bytes):
         return value.decode()
     if isinstance(value, dict):
-        return {_decode(key): _decode(item) for key, item in value.items()}
+        return {vici_decoded(key): vici_decoded(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_decode(item) for item in value]
+        return [vici_decoded(item) for item in value]
     return value
 
 
@@ -180,7 +180,7 @@ class StrongSwanProvider:
         with self.session() as session:
             session.load_shared(secret)
             session.load_conn(definition)
-            loaded = _decode(session.get_conns())["conns"]
+            loaded = vici_decoded(session.get_conns())["conns"]
         # Loading is only done when charon lists the connection.
         if spec.name not in loaded:
             raise PermanentProviderError(
@@ -190,12 +190,12 @@ class StrongSwanProvider:
 
     def get_connection(self, provider_id: str) -> ConnectionState:
         with self.session() as session:
-            loaded = _decode(session.get_conns())["conns"]
+            loaded = vici_decoded(session.get_conns())["conns"]
             if provider_id not in loaded:
                 raise PermanentProviderError(
                     NOT_FOUND, f"connection {provider_id} is not loaded in strongSwan"
                 )
-            sas = [_decode(entry) for entry in session.list_sas({"ike": provider_id})]
+            sas = [vici_decoded(entry) for entry in session.list_sas({"ike": provider_id})]
         installed = any(
             child.get("state") == "INSTALLED"
             for entry in sas
@@ -224,12 +224,12 @@ class StrongSwanProvider:
                         pass
                 except vici.exception.CommandException:
                     pass  # the SA went away meanwhile: nothing left to terminate
-            if provider_id in _decode(session.get_conns())["conns"]:
+            if provider_id in vici_decoded(session.get_conns())["conns"]:
                 session.unload_conn({"name": provider_id})
-            if secret_id in _decode(session.get_shared()).get("keys", []):
+            if secret_id in vici_decoded(session.get_shared()).get("keys", []):
                 session.unload_shared({"id": secret_id})
-            conns = _decode(session.get_conns())["conns"]
-            keys = _decode(session.get_shared()).get("keys", [])
+            conns = vici_decoded(session.get_conns())["conns"]
+            keys = vici_decoded(session.get_shared()).get("keys", [])
         if provider_id in conns or secret_id in keys:
             raise PermanentProviderError(
                 "STRONGSWAN.NOT_UNLOADED", f"charon still holds connection {provider_id} or its secret"
