@@ -441,6 +441,16 @@ def _checks(context: dict[str, Any]) -> list[str]:
     return checks
 
 
+def _site_tunnels(plan: Plan, index: PlanIndex, site: str) -> tuple[int, Site, list[ResolvedTunnel]]:
+    """The site's position, the site and its tunnels; a ConfigError when the gateway has no IPs for them."""
+    position, match = index.site(plan, site)
+    own = index.tunnels.get(site, [])
+    _require_ips(
+        [tunnel.cloud_ip for tunnel in own] or [""], plan.gateways[0].name, "gateways[0].ip_addresses"
+    )
+    return position, match, own
+
+
 def site_context(
     plan: Plan,
     tunnels: Sequence[ResolvedTunnel],
@@ -452,11 +462,7 @@ def site_context(
 ) -> dict[str, Any]:
     """The on-premises device of `site` talking to the cloud gateway."""
     index = index or PlanIndex(plan, tunnels)
-    position, match = index.site(plan, site)
-    own = index.tunnels.get(site, [])
-    _require_ips(
-        [tunnel.cloud_ip for tunnel in own] or [""], plan.gateways[0].name, "gateways[0].ip_addresses"
-    )
+    position, match, own = _site_tunnels(plan, index, site)
     views = [
         _tunnel(
             tunnel.connection,
@@ -495,11 +501,7 @@ def cloud_context(
 ) -> dict[str, Any]:
     """The cloud gateway's side of its connections to `site` (strongSwan only): local = the gateway IPs."""
     index = index or PlanIndex(plan, tunnels)
-    position, match = index.site(plan, site)
-    own = index.tunnels.get(site, [])
-    _require_ips(
-        [tunnel.cloud_ip for tunnel in own] or [""], plan.gateways[0].name, "gateways[0].ip_addresses"
-    )
+    position, match, own = _site_tunnels(plan, index, site)
     views = [
         _tunnel(
             tunnel.connection,
