@@ -66,10 +66,8 @@ def make_request(owner: Any, team: Team) -> Callable[..., ConnectionRequest]:
 @pytest.fixture
 def sent_tasks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Tasks sent to the broker, recorded instead of sent."""
-    from wizard.services import provisioning
+    from celery import current_app
 
     sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(
-        provisioning.current_app, "send_task", lambda name, args, **options: sent.append((name, args[0]))
-    )
+    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: sent.append((name, args[0])))
     return sent

@@ -20,14 +20,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from celery import current_app
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from wizard.choices import GatewayStatus, RequestStatus, Scenario, TunnelStatus
 from wizard.models import ConnectionRequest, Gateway, ProviderResource, ProvisioningJob, Tunnel
@@ -41,12 +39,15 @@ from wizard.providers import (
 from wizard.providers.base import NOT_FOUND
 from wizard.services.audit import audit_record
 from wizard.services.configs import hub_refresh_request
-from wizard.services.provisioning import (
-    PROVISIONING_QUEUE,
+from wizard.services.leases import (
     LeaseLost,
     NotReadyYet,
     Outcome,
-    lease_duration,
+    lease_note_error,
+    lease_release,
+    lease_renew,
+    lease_send,
+    lease_take,
     requeue_after,
     wait_seconds,
 )
@@ -90,20 +91,7 @@ def may_decommission(user: AbstractBaseUser, request: ConnectionRequest) -> bool
 
 
 def _send(request_id: int) -> None:
-    ProvisioningJob.objects.get_or_create(request_id=request_id)
-    ProvisioningJob.objects.filter(request_id=request_id).update(enqueued_at=timezone.now())
-    try:
-        current_app.send_task(
-            DECOMMISSION_TASK,
-            args=[request_id],
-            queue=PROVISIONING_QUEUE,
-            ignore_result=True,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-        )
-    except OperationalError:
-        # The broker is unreachable: the request stays decommissioning and the reconciler sends it again.
-        logger.warning("Broker unreachable; decommissioning of request %s left to the reconciler", request_id)
+    lease_send(task=DECOMMISSION_TASK, request_id=request_id, work="decommissioning")
 
 
 def decommission_start(
@@ -159,26 +147,8 @@ def decommission_claim(*, request_id: int, owner: str) -> ConnectionRequest | No
             pk=request_id, status=RequestStatus.DECOMMISSIONING, failure_reason=""
         ).exists():
             return None
-        free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(owner=owner)
-        taken = ProvisioningJob.objects.filter(free, request_id=request_id).update(
-            owner=owner, lease_until=now + lease_duration(), attempts=F("attempts") + 1
-        )
+        taken = lease_take(request_id=request_id, owner=owner, now=now, unfinished_only=False)
         return ConnectionRequest.objects.get(pk=request_id) if taken else None
-
-
-def _renew(request_id: int, owner: str, *, step: str | None = None) -> None:
-    fields: dict[str, object] = {"lease_until": timezone.now() + lease_duration()}
-    if step is not None:
-        fields["step"] = step
-    if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(**fields):
-        raise LeaseLost(request_id)
-
-
-def decommission_note_error(*, request_id: int, owner: str, error: ProviderError) -> None:
-    """Record a transient error; the task keeps its lease and retries."""
-    ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-        last_error=str(error), lease_until=timezone.now() + lease_duration()
-    )
 
 
 def decommission_halt(*, request_id: int, owner: str, reason: str) -> bool:
@@ -187,9 +157,7 @@ def decommission_halt(*, request_id: int, owner: str, reason: str) -> bool:
     The request stays decommissioning (some of its resources may still exist) until someone resumes it.
     """
     with transaction.atomic():
-        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-            owner="", lease_until=None, last_error=reason
-        ):
+        if not lease_release(request_id=request_id, owner=owner, last_error=reason):
             return False
         stopped = ConnectionRequest.objects.filter(
             pk=request_id, status=RequestStatus.DECOMMISSIONING
@@ -215,9 +183,7 @@ def user_reason(error: Exception) -> str:
 
 def _complete(request_id: int, owner: str, detail: dict[str, Any]) -> None:
     with transaction.atomic():
-        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-            owner="", lease_until=None, step="done", last_error=""
-        ):
+        if not lease_release(request_id=request_id, owner=owner, step="done", last_error=""):
             raise LeaseLost(request_id)
         request = request_transition(
             request_id=request_id,
@@ -246,7 +212,7 @@ def decommission(*, request_id: int, owner: str, provider: Provider | None = Non
     except LeaseLost:
         return Outcome("skipped")
     except TransientProviderError as error:
-        decommission_note_error(request_id=request_id, owner=owner, error=error)
+        lease_note_error(request_id=request_id, owner=owner, error=error)
         raise
     except PermanentProviderError as error:
         reason = user_reason(error)
@@ -304,7 +270,7 @@ class _Removal:
         self.provider = provider
 
     def step(self, name: str) -> None:
-        _renew(self.request.pk, self.owner, step=name)
+        lease_renew(request_id=self.request.pk, owner=self.owner, step=name)
 
     def wait_gone(self, read: Callable[[], object], *, what: str) -> None:
         """Poll `read` until the provider answers NOT_FOUND; NotReadyYet after the in-place wait."""
@@ -320,7 +286,7 @@ class _Removal:
             if time.monotonic() > deadline:
                 status = getattr(state, "status", "?")
                 raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
-            _renew(self.request.pk, self.owner)
+            lease_renew(request_id=self.request.pk, owner=self.owner)
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
 

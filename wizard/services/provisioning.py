@@ -11,19 +11,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import replace
 from typing import TypeVar
 
-from celery import current_app
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from wizard.choices import GatewayStatus, RequestStatus, TunnelStatus
 from wizard.models import ConnectionRequest, Gateway, ProviderResource, ProvisioningJob, Tunnel
@@ -45,12 +41,24 @@ from wizard.providers.base import CONNECTION_BROKEN, CONNECTION_READY, GATEWAY_B
 from wizard.rendering.errors import ConfigError
 from wizard.services.audit import audit_record
 from wizard.services.configs import generate_request_configs, request_plan
+from wizard.services.leases import (
+    LeaseLost,
+    NotReadyYet,
+    Outcome,
+    lease_duration,
+    lease_note_error,
+    lease_release,
+    lease_renew,
+    lease_send,
+    lease_take,
+    requeue_after,
+    wait_seconds,
+)
 from wizard.services.transitions import TransitionRefused, request_transition
 
 logger = logging.getLogger(__name__)
 
 PROVISION_TASK = "wizard.provision_request"
-PROVISIONING_QUEUE = "provisioning"
 
 # The steps of provisioning, in order, with what the request page says while each runs.
 STEPS: tuple[tuple[str, str], ...] = (
@@ -68,55 +76,11 @@ STEP_NAMES = tuple(name for name, _ in STEPS)
 T = TypeVar("T")
 
 
-def lease_duration() -> timedelta:
-    """How long a task holds a request without renewing; after that the reconciler may hand it on."""
-    return timedelta(seconds=settings.PROVISIONING_LEASE_SECONDS)
-
-
-def wait_seconds() -> float:
-    """How long a task waits in place for a status before it retries later (freeing the worker)."""
-    return float(settings.PROVISIONING_WAIT_SECONDS)
-
-
-def requeue_after() -> timedelta:
-    """How long an approved request may wait for a worker before the reconciler sends it again."""
-    return timedelta(seconds=settings.PROVISIONING_REQUEUE_SECONDS)
-
-
-class LeaseLost(Exception):
-    """Another task took this request over (our lease had expired): stop without touching anything."""
-
-
-class NotReadyYet(TransientProviderError):
-    """A resource is still being created after the in-place wait; the task retries later."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one provisioning attempt did: "active", "failed" or "skipped" (someone else holds it)."""
-
-    result: str
-    reason: str = ""
-
-
 # -- enqueueing ------------------------------------------------------------------------------------------
 
 
 def _send(request_id: int) -> None:
-    ProvisioningJob.objects.get_or_create(request_id=request_id)
-    ProvisioningJob.objects.filter(request_id=request_id).update(enqueued_at=timezone.now())
-    try:
-        current_app.send_task(
-            PROVISION_TASK,
-            args=[request_id],
-            queue=PROVISIONING_QUEUE,
-            ignore_result=True,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-        )
-    except OperationalError:
-        # The broker is unreachable: the request stays approved and the reconciler sends it again later.
-        logger.warning("Broker unreachable; provisioning of request %s left to the reconciler", request_id)
+    lease_send(task=PROVISION_TASK, request_id=request_id, work="provisioning")
 
 
 def provisioning_enqueue(*, request_id: int) -> None:
@@ -148,12 +112,7 @@ def provisioning_claim(*, request_id: int, owner: str) -> ConnectionRequest | No
         except TransitionRefused as refused:
             if refused.current != RequestStatus.PROVISIONING:
                 return None
-            free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(owner=owner)
-            taken = (
-                ProvisioningJob.objects.filter(free, request_id=request_id)
-                .exclude(step="done")
-                .update(owner=owner, lease_until=now + lease_duration(), attempts=F("attempts") + 1)
-            )
+            taken = lease_take(request_id=request_id, owner=owner, now=now, unfinished_only=True)
             return ConnectionRequest.objects.get(pk=request_id) if taken else None
         ProvisioningJob.objects.filter(request_id=request_id).update(
             owner=owner, lease_until=now + lease_duration(), attempts=1, step="queued", last_error=""
@@ -161,27 +120,10 @@ def provisioning_claim(*, request_id: int, owner: str) -> ConnectionRequest | No
         return request
 
 
-def _renew(request_id: int, owner: str, *, step: str | None = None) -> None:
-    fields: dict[str, object] = {"lease_until": timezone.now() + lease_duration()}
-    if step is not None:
-        fields["step"] = step
-    if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(**fields):
-        raise LeaseLost(request_id)
-
-
-def provisioning_note_error(*, request_id: int, owner: str, error: ProviderError) -> None:
-    """Record a transient error; the task keeps its lease and retries."""
-    ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-        last_error=str(error), lease_until=timezone.now() + lease_duration()
-    )
-
-
 def provisioning_fail(*, request_id: int, owner: str, reason: str) -> bool:
     """Mark the request failed with a reason the user understands, if `owner` still holds it."""
     with transaction.atomic():
-        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-            owner="", lease_until=None, last_error=reason
-        ):
+        if not lease_release(request_id=request_id, owner=owner, last_error=reason):
             return False
         try:
             request_transition(
@@ -199,9 +141,7 @@ def provisioning_fail(*, request_id: int, owner: str, reason: str) -> bool:
 
 def _complete(request_id: int, owner: str) -> None:
     with transaction.atomic():
-        if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(
-            owner="", lease_until=None, step="done", last_error=""
-        ):
+        if not lease_release(request_id=request_id, owner=owner, step="done", last_error=""):
             raise LeaseLost(request_id)
         request_transition(
             request_id=request_id,
@@ -258,7 +198,7 @@ def provision(*, request_id: int, owner: str, provider: Provider | None = None) 
     except LeaseLost:
         return Outcome("skipped")
     except TransientProviderError as error:
-        provisioning_note_error(request_id=request_id, owner=owner, error=error)
+        lease_note_error(request_id=request_id, owner=owner, error=error)
         raise
     except (PermanentProviderError, ConfigError) as error:
         reason = user_reason(error)
@@ -288,7 +228,7 @@ class _Run:
     # -- helpers ---------------------------------------------------------------------------------------------
 
     def step(self, name: str) -> None:
-        _renew(self.request.pk, self.owner, step=name)
+        lease_renew(request_id=self.request.pk, owner=self.owner, step=name)
 
     def wait(self, read: Callable[[], T], *, ready: frozenset[str], broken: frozenset[str], what: str) -> T:
         """Poll `read` until its status is ready; NotReadyYet after the in-place wait, so the task retries."""
@@ -303,7 +243,7 @@ class _Run:
                 raise PermanentProviderError("WIZARD.BROKEN", f"the {what} is in status {status}")
             if time.monotonic() > deadline:
                 raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
-            _renew(self.request.pk, self.owner)
+            lease_renew(request_id=self.request.pk, owner=self.owner)
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
 
