@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wizard.choices import GatewayFlavor, RequestStatus, Scenario
-from wizard.models import AuditEvent, ConnectionRequest, Gateway, Team
+from wizard.models import AuditEvent, ConnectionRequest
 from wizard.network import Finding, Plan, parse_plan, validate_plan
 from wizard.network.crypto import weaknesses
 from wizard.selectors import CLAIMING_STATUSES, claiming_requests, gateway_claims, reserved_blocks
@@ -43,15 +43,6 @@ def review_queue(
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(sites__name__icontains=search)).distinct()
     return queryset
-
-
-def queue_filter_choices() -> dict[str, Sequence[tuple[object, str]]]:
-    """Options of the queue's filter form: scenarios, teams and gateways (two queries)."""
-    return {
-        "scenarios": Scenario.choices,
-        "teams": list(Team.objects.values_list("pk", "name")),
-        "gateways": [(gateway.pk, str(gateway)) for gateway in Gateway.objects.only("name", "region")],
-    }
 
 
 def request_plan(request: ConnectionRequest) -> tuple[Plan | None, list[Finding]]:

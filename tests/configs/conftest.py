@@ -13,7 +13,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
 from tests.provisioning.conftest import create_request, plan_for
-from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest, Team
 from wizard.providers.sandbox import SandboxProvider
 from wizard.services import provisioning
@@ -84,11 +83,3 @@ def branch_plan(name: str, site: str, subnet: str, gateway_ip: str) -> dict[str,
     data["name"] = name
     data["sites"][0].update(name=site, subnets=[subnet], gateway_ips=[gateway_ip])
     return copy.deepcopy(data)
-
-
-def join_hub(
-    owner: AbstractBaseUser, team: Team, name: str, site: str, subnet: str, ip: str
-) -> ConnectionRequest:
-    data = branch_plan(name, site, subnet, ip)
-    request = create_request(owner, team, status=RequestStatus.APPROVED, **data)
-    return provision(request)
