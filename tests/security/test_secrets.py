@@ -247,7 +247,7 @@ def test_a_server_error_shows_and_mails_no_key(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("wizard.wizard_views.draft_update", broken)
+    monkeypatch.setattr("wizard.wizard_views.steps.draft_update", broken)
     for url in (
         reverse("wizard:step", args=[draft.pk, "security"]),
         reverse("wizard:reveal_psk", args=[draft.pk]),

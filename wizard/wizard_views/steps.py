@@ -1,4 +1,4 @@
-"""The wizard's pages: start, steps with live validation, review and submit, requests, plan files.
+"""The wizard's steps: start, each step with live validation and saving, resuming a draft, revealing its key.
 
 Thin views: bind the step's forms, call a service or selector, choose a template. An htmx request gets a
 named part of the same template; every page also works as a plain form post.
@@ -6,77 +6,36 @@ named part of the same template; every page also works as a plain form post.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from wizard import selectors
 from wizard.choices import RequestStatus, Scenario
-from wizard.diagram import topology_svg
-from wizard.forms import (
-    FORM_STEPS,
-    REVIEW,
-    STEPS,
-    ImportPlanForm,
-    StepContext,
-    StepForms,
-    SubmitForm,
-    build_step,
-    locate,
-    step_label,
-)
+from wizard.forms import FORM_STEPS, STEPS, StepContext, StepForms, build_step, step_label
 from wizard.forms.cloud import CloudStepForm
 from wizard.forms.customer import MAX_BRANCHES, SiteForm
 from wizard.forms.routing import PolicyRuleForm, RoutingForm, TunnelForm
 from wizard.forms.security import ENTER, GENERATE, PSK_RULES, SecurityForm
-from wizard.models import ConnectionRequest, Tunnel
-from wizard.network import (
-    Finding,
-    ResolvedTunnel,
-    generate_psk,
-    load_plan_text,
-    parse_plan,
-    resolve_tunnels,
-)
+from wizard.models import ConnectionRequest
+from wizard.network import generate_psk, parse_plan, resolve_tunnels
 from wizard.ratelimit import rate_limited
 from wizard.scenarios import SCENARIO_CARDS
 from wizard.secrets import mask
-from wizard.services.drafts import (
-    FIRST_STEP,
-    DraftLocked,
-    SubmitBlocked,
-    default_plan,
-    draft_create,
-    draft_delete,
-    draft_import,
-    draft_submit,
-    draft_update,
-)
-from wizard.services.transitions import TransitionRefused
-from wizard.timeline import status_timeline
+from wizard.services.drafts import DraftLocked, default_plan, draft_create, draft_update
+from wizard.wizard_views.shared import editable, in_use, progress, reached, step_url
 
 
 def _scenario(value: str) -> str:
     if value not in Scenario.values:
         raise Http404("No such scenario.")
     return value
-
-
-def _editable(draft: ConnectionRequest, request: HttpRequest) -> HttpResponse | None:
-    """A redirect (with the reason) when the request is no longer a draft; None when it may be edited."""
-    if draft.status == RequestStatus.DRAFT:
-        return None
-    messages.error(request, f"Request #{draft.pk} has been submitted; it can no longer be edited.")
-    url = reverse("wizard:request_detail", args=[draft.pk])
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _context(
@@ -87,7 +46,7 @@ def _context(
     if draft is not None and draft.pk and step == "routing":
         parsed, _ = parse_plan(selectors.plan_with_psk(plan, draft.psk))
         if parsed is not None:
-            tunnels = resolve_tunnels(parsed, used=_in_use(draft))
+            tunnels = resolve_tunnels(parsed, used=in_use(draft))
     return StepContext(
         teams=selectors.user_teams(request.user),
         hubs=selectors.team_hubs(request.user),
@@ -96,31 +55,6 @@ def _context(
         has_psk=bool(draft is not None and draft.psk_ciphertext),
         tunnels=tunnels,
     )
-
-
-def _reached(draft: ConnectionRequest) -> str:
-    """The furthest step the draft has reached; a draft submitted once (and sent back) has reached review."""
-    if draft.current_step in STEPS:
-        return draft.current_step
-    return REVIEW if draft.submitted_at is not None else FIRST_STEP
-
-
-def _in_use(request: ConnectionRequest) -> list[str]:
-    return selectors.tunnel_addresses_in_use(request.gateway_id, exclude_request_id=request.pk)
-
-
-def _progress(draft: ConnectionRequest | None, scenario: str, current: str) -> list[dict[str, Any]]:
-    reached = STEPS.index(_reached(draft)) if draft is not None else 0
-    steps = []
-    for index, step in enumerate(STEPS):
-        state = (
-            "current" if step == current else "done" if index < max(reached, STEPS.index(current)) else "todo"
-        )
-        url = reverse("wizard:step", args=[draft.pk, step]) if draft is not None else ""
-        if step == "review" and draft is not None:
-            url = reverse("wizard:review", args=[draft.pk])
-        steps.append({"label": step_label(step, scenario), "state": state, "url": url})
-    return steps
 
 
 def _live(step_forms: StepForms, url: str) -> None:
@@ -164,7 +98,7 @@ def _render_step(
         "step_title": step_label(step, scenario),
         "step_forms": step_forms,
         "forms": step_forms.forms,
-        "progress": _progress(draft, scenario, step),
+        "progress": progress(draft, scenario, step),
         "action": action,
         "is_first": index == 0,
         "next_label": step_label(STEPS[index + 1], scenario),
@@ -294,14 +228,14 @@ def _step_or_404(step: str) -> str:
 def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     step = _step_or_404(step)
     draft = selectors.request_for_user(request.user, pk)
-    if (refused := _editable(draft, request)) is not None:
+    if (refused := editable(draft, request)) is not None:
         return refused
     plan = draft.plan if isinstance(draft.plan, dict) else {}
     context = _context(request, draft, plan, step=step)
     if request.method == "GET":
         step_forms = build_step(step, None, plan=plan, context=context)
         # A step the user has been past shows its findings again; the furthest one waits for its first post.
-        if STEPS.index(step) < STEPS.index(_reached(draft)):
+        if STEPS.index(step) < STEPS.index(reached(draft)):
             step_forms.attach(selectors.check_plan(draft)[1])
         return _render_step(request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms)
     return _save_step(request, draft, step, context)
@@ -352,7 +286,7 @@ def _save_step(
         draft = draft_update(
             draft=draft,
             plan=new_plan,
-            current_step=max(target, _reached(draft), key=STEPS.index),
+            current_step=max(target, reached(draft), key=STEPS.index),
             psk=psk,
             **updates,
         )
@@ -360,19 +294,17 @@ def _save_step(
         messages.error(request, str(locked))
         return redirect("wizard:request_detail", draft.pk)
     if action == "back":
-        return redirect(_step_url(draft, target))
+        return redirect(step_url(draft, target))
     if stay:
         if action == "save":
             messages.success(request, "Draft saved.")
-        return redirect(_step_url(draft, step) + ("#branches" if "branch" in action else ""))
+        return redirect(step_url(draft, step) + ("#branches" if "branch" in action else ""))
     _, findings = selectors.check_plan(draft, new_plan)
     step_forms.attach(findings)
     if valid and not step_forms.has_errors:
         following = STEPS[index + 1]
-        draft_update(
-            draft=draft, plan=new_plan, current_step=max(following, _reached(draft), key=STEPS.index)
-        )
-        return redirect(_step_url(draft, following))
+        draft_update(draft=draft, plan=new_plan, current_step=max(following, reached(draft), key=STEPS.index))
+        return redirect(step_url(draft, following))
     return _render_step(
         request, draft=draft, scenario=draft.scenario, step=step, step_forms=step_forms, status=422
     )
@@ -386,12 +318,6 @@ def _action(data: Any) -> str:
     return "next"
 
 
-def _step_url(draft: ConnectionRequest, step: str) -> str:
-    if step == "review":
-        return reverse("wizard:review", args=[draft.pk])
-    return reverse("wizard:step", args=[draft.pk, step])
-
-
 @sensitive_post_parameters("psk")
 @login_required
 @require_POST
@@ -399,7 +325,7 @@ def _step_url(draft: ConnectionRequest, step: str) -> str:
 def validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     step = _step_or_404(step)
     draft = selectors.request_for_user(request.user, pk)
-    if (refused := _editable(draft, request)) is not None:
+    if (refused := editable(draft, request)) is not None:
         return refused
     plan = draft.plan if isinstance(draft.plan, dict) else {}
     step_forms = build_step(step, request.POST, plan=plan, context=_context(request, draft, plan, step=step))
@@ -420,7 +346,7 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     draft = selectors.request_for_user(request.user, pk)
     if draft.status != RequestStatus.DRAFT:
         return redirect("wizard:request_detail", pk)
-    return redirect(_step_url(draft, _reached(draft)))
+    return redirect(step_url(draft, reached(draft)))
 
 
 @login_required
@@ -430,7 +356,7 @@ def reveal_psk(request: HttpRequest, pk: int) -> HttpResponse:
     draft = selectors.request_for_user(request.user, pk)
     if draft.owner_id != request.user.pk:
         raise Http404("Only the owner of a draft can reveal its key.")
-    if (refused := _editable(draft, request)) is not None:
+    if (refused := editable(draft, request)) is not None:
         return refused
     if request.htmx:
         return render(request, "wizard/step.html#psk", {"draft": draft, "revealed_psk": draft.psk})
@@ -446,186 +372,3 @@ def reveal_psk(request: HttpRequest, pk: int) -> HttpResponse:
         step_forms=step_forms,
         revealed_psk=draft.psk,
     )
-
-
-def _review_context(draft: ConnectionRequest) -> dict[str, Any]:
-    parsed, findings = selectors.check_plan(draft)
-    errors = [finding for finding in findings if finding.severity == "error"]
-    warnings = [finding for finding in findings if finding.severity == "warning"]
-    tunnels = resolve_tunnels(parsed, used=_in_use(draft)) if parsed is not None else ()
-    located = []
-    for finding in findings:
-        owner, _ = locate(finding.path, draft.scenario)
-        located.append(
-            {
-                "finding": finding,
-                "step": step_label(owner, draft.scenario),
-                "url": _step_url(draft, owner) if owner != REVIEW else "",
-            }
-        )
-    return {
-        "draft": draft,
-        "plan": parsed,
-        "raw_plan": draft.plan,
-        "findings": findings,
-        "located": located,
-        "errors": errors,
-        "warnings": warnings,
-        "tunnels": tunnels,
-        "diagram": topology_svg(parsed, tunnels) if parsed is not None else "",
-        "psk_masked": mask(draft.psk_ciphertext),
-        "progress": _progress(draft, draft.scenario, "review"),
-        "scenario_label": Scenario(draft.scenario).label,
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = selectors.request_for_user(request.user, pk)
-    if (refused := _editable(draft, request)) is not None:
-        return refused
-    context = _review_context(draft)
-    form = SubmitForm(request.POST if request.method == "POST" else None, warnings=len(context["warnings"]))
-    if request.method == "GET":
-        if draft.current_step != "review":
-            draft_update(draft=draft, plan=draft.plan, current_step="review")
-        return render(request, "wizard/review.html", {**context, "form": form})
-    if context["errors"]:
-        messages.error(
-            request, f"The plan has {len(context['errors'])} error(s); fix them before submitting."
-        )
-        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
-    if not form.is_valid():
-        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
-    try:
-        submitted = draft_submit(
-            draft=draft,
-            actor=request.user,  # type: ignore[arg-type]
-            acknowledged=bool(form.cleaned_data.get("acknowledge_warnings")),
-            http_request=request,
-        )
-    except SubmitBlocked as blocked:
-        messages.error(request, str(blocked))
-        return render(request, "wizard/review.html", {**context, "form": form}, status=422)
-    except TransitionRefused as refused:  # someone submitted or deleted it first
-        messages.error(request, str(refused))
-        return redirect("wizard:request_detail", pk)
-    messages.success(request, f"Request #{submitted.pk} submitted: it is now pending review.")
-    url = reverse("wizard:request_detail", args=[submitted.pk])
-    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
-
-
-@login_required
-def my_requests(request: HttpRequest) -> HttpResponse:
-    requests = selectors.visible_requests(request.user)
-    return render(request, "wizard/my_requests.html", {"requests": requests})
-
-
-def _as_resolved(tunnel: Tunnel) -> ResolvedTunnel:
-    return ResolvedTunnel(
-        peer=tunnel.peer,
-        connection=tunnel.connection,
-        cloud_ip=tunnel.cloud_ip,
-        customer_ip=tunnel.customer_ip,
-        local_address=tunnel.local_address,
-        peer_address=tunnel.peer_address,
-    )
-
-
-def _person(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
-@login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.request_detail(request.user, pk)
-    if detail.status == RequestStatus.DRAFT:
-        return redirect("wizard:resume", pk)
-    parsed, findings = selectors.check_plan(detail)
-    tunnels = list(detail.tunnels.all())
-    planned = resolve_tunnels(parsed, used=() if tunnels else _in_use(detail)) if parsed is not None else ()
-    # Once provisioned, the diagram shows the tunnels as built, with the addresses the cloud assigned.
-    drawn = [_as_resolved(tunnel) for tunnel in tunnels] if tunnels else planned
-    events = list(detail.audit_events.all())  # prefetched, oldest first
-    context = {
-        "detail": detail,
-        "timeline": status_timeline(events, detail.status),
-        "reviewer": _person(detail.reviewed_by) if detail.reviewed_by else "a reviewer",
-        "owner": _person(detail.owner),
-        "events": events[::-1],
-        "tunnels": tunnels,
-        "planned_tunnels": planned,
-        "configs": list(detail.configs.all()),
-        "diagram": topology_svg(parsed, drawn) if parsed is not None else "",
-        "scenario_label": Scenario(detail.scenario).label,
-    }
-    return render(request, "wizard/request_detail.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = selectors.request_for_user(request.user, pk)
-    if (refused := _editable(draft, request)) is not None:
-        return refused
-    if request.method == "POST":
-        try:
-            draft_delete(draft=draft, actor=request.user, http_request=request)  # type: ignore[arg-type]
-        except DraftLocked as locked:
-            messages.error(request, str(locked))
-            return redirect("wizard:request_detail", pk)
-        messages.success(request, f"Draft #{pk} deleted.")
-        url = reverse("wizard:my_requests")
-        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
-    return render(request, "wizard/confirm_delete.html", {"draft": draft})
-
-
-@login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The request's plan as a file. The pre-shared key is never exported ("psk" is empty)."""
-    draft = selectors.request_for_user(request.user, pk)
-    plan = {**draft.plan, "psk": ""} if isinstance(draft.plan, dict) else {"psk": ""}
-    body = json.dumps(plan, indent=2, sort_keys=False) + "\n"
-    response = HttpResponse(body, content_type="application/json")
-    filename = f"{draft.name or 'request'}-{draft.pk}.plan.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@rate_limited("import")
-def import_plan(request: HttpRequest) -> HttpResponse:
-    teams = selectors.user_teams(request.user)
-    if not teams:
-        messages.error(
-            request, "You are not a member of any team yet; ask an administrator to add you to one."
-        )
-        return redirect("wizard:start")
-    form = ImportPlanForm(request.POST or None, request.FILES or None, teams=teams)
-    findings: list[Finding] = []
-    if request.method == "POST" and form.is_valid():
-        plan, findings = load_plan_text(form.cleaned_data["plan_file"])
-        if plan is not None and plan.scenario not in Scenario.values:
-            form.add_error(
-                "plan_file",
-                f"Unknown scenario {plan.scenario!r}; expected one of {', '.join(Scenario.values)}.",
-            )
-        elif plan is None:
-            form.add_error("plan_file", _structure_message(findings))
-        else:
-            draft = draft_import(
-                owner=request.user, team=form.cleaned_data["team"], plan=plan, http_request=request
-            )  # type: ignore[arg-type]
-            messages.success(request, f"Plan imported as draft #{draft.pk}. Check it below, then submit.")
-            return redirect("wizard:review", draft.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "wizard/import.html", {"form": form, "findings": findings}, status=status)
-
-
-def _structure_message(findings: list[Finding]) -> str:
-    errors = [finding for finding in findings if finding.severity == "error"]
-    listed = "; ".join(f"{finding.path or 'file'}: {finding.message}" for finding in errors[:5])
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return f"This is not a valid plan file. {listed}{more}"
