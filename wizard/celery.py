@@ -5,10 +5,17 @@ import os
 from celery import Celery
 from kombu import Exchange, Queue
 
+from wizard import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizard.settings")
 
+# A worker must outlive a Redis that goes away (see wizard/broker.py).
+broker.install()
 app = Celery("wizard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Tasks running when the broker is lost finish: provisioning holds its lease in the database, and a
+# redelivered task finds its request done or taken.
+app.conf.worker_cancel_long_running_tasks_on_connection_loss = False
 # One queue per concern; a worker started without -Q consumes all of them.
 app.conf.task_queues = tuple(
     Queue(name, Exchange(name, type="direct"), routing_key=name)

@@ -135,6 +135,39 @@ def test_redis_stopped_and_emptied_mid_flight_the_reconciler_finishes_everything
     assert_one_set_of_resources_each()
 
 
+def test_a_worker_with_idle_slots_outlives_redis_going_away_while_tasks_run(
+    owner, team, settings, tmp_path: Path
+) -> None:
+    # Two slow requests on four slots: the worker waits for more work (a pending BRPOP) while tasks run,
+    # which is when kombu's cleanup of the lost connection used to kill the worker process.
+    settings.PROVISIONING_LEASE_SECONDS = 3
+    settings.PROVISIONING_REQUEUE_SECONDS = 3
+    requests = [create_request(owner, team, index=index).pk for index in range(2)]
+    redis_dir = tmp_path / "redis"
+    redis_dir.mkdir()
+    log = tmp_path / "worker.log"
+    with ExitStack() as running:
+        with embedded_redis(redis_dir) as redis_url, broker(redis_url):
+            env = worker_env(redis_url, SANDBOX_DELAY_SECONDS="1.5")
+            worker = running.enter_context(celery_worker(env, concurrency=4, log=log))
+            for request_id in requests:
+                provisioning._send(request_id)
+            wait_until(lambda: statuses() == {RequestStatus.PROVISIONING: 2}, timeout=60)
+        time.sleep(1)
+        with embedded_redis(redis_dir) as redis_url, broker(redis_url):
+            wait_until(
+                lambda: active_count() == 2 or worker.poll() is not None,
+                timeout=60,
+                every=provisioning.provisioning_reconcile,
+            )
+            assert worker.poll() is None, f"the worker exited:\n{log.read_text()[-3000:]}"
+            assert "Unrecoverable error" not in log.read_text()
+            request_id = create_request(owner, team, index=2).pk
+            provisioning._send(request_id)
+            # Still consuming after the reconnection: a new request is provisioned too.
+            wait_until(lambda: active_count() == 3, timeout=60)
+
+
 def test_two_approvals_at_the_same_instant_start_one_provisioning(owner, team, sent_tasks) -> None:
     request = create_request(owner, team, status=RequestStatus.PENDING_REVIEW)
     barrier = threading.Barrier(2)
