@@ -385,6 +385,7 @@ def test_provisioning_sends_the_plans_interconnection_subnet_and_fails_readably_
     request.refresh_from_db()
     assert (outcome.result, request.status) == ("failed", RequestStatus.FAILED)
     assert "vpc 'vpc-prod' is not a VPC ID" in request.failure_reason
+    assert request.failure_reason.startswith("The request cannot be sent to the cloud as it is:")
     assert fake.requests == []
     request = make_request(2, gateways=[{**plan_for(2)["gateways"][0], "vpc": VPC}])
     provisioning.provision(request_id=request.pk, owner="task-3", provider=provider)

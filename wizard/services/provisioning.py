@@ -177,6 +177,9 @@ def provisioning_retry(
 def user_reason(error: Exception) -> str:
     """The failure reason shown on the request page."""
     if isinstance(error, ProviderError):
+        # WIZARD.* codes are our own checks before any call: nothing reached the cloud.
+        if error.code.startswith("WIZARD."):
+            return f"The request cannot be sent to the cloud as it is: {error.message}."
         return f"The cloud refused the change: {error.message} (code {error.code})."
     if isinstance(error, ConfigError):
         return f"The device configurations could not be generated: {error}"
