@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,6 +35,15 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"prerequisite missing under CI=true: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def rate_window_mid_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limiter counts per calendar minute: hold its clock mid-minute so no boundary splits a test."""
+    from wizard import ratelimit
+
+    frozen = time.time() // 60 * 60 + 30
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: frozen))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -42,7 +42,7 @@ def test_rotate_secrets_re_encrypts_with_the_newest_key(monkeypatch, capsys):
         secrets._fernet.cache_clear()
 
 
-def test_rate_limit_answers_429_with_a_message_after_the_limit(settings):
+def test_rate_limit_answers_429_with_a_message_after_the_limit(settings, rate_window_mid_minute):
     cache.clear()
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "validate": 3}
     view = rate_limited("validate")(lambda request: HttpResponse("ok"))

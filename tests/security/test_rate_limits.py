@@ -66,6 +66,7 @@ def test_each_expensive_endpoint_answers_429_past_the_limit(
     draft: ConnectionRequest,
     people: dict[str, AbstractBaseUser | None],
     settings: Any,
+    rate_window_mid_minute: None,
 ) -> None:
     settings.RATE_LIMITS = {name: 2 for name in SCOPES.values()}
     url = reverse(route.name, kwargs=kwargs_for(route, draft))
