@@ -18,7 +18,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from wizard.providers import TransientProviderError
-from wizard.services import configs, decommissioning, provisioning
+from wizard.services import configs, decommissioning, provisioning, tunnel_status
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +125,13 @@ def reconcile_provisioning() -> dict[str, list[int]]:
 )
 def refresh_tunnel_status(request_id: int) -> int:
     """Read one request's tunnel statuses back from the provider."""
-    return provisioning.tunnel_status_refresh(request_id=request_id)
+    return tunnel_status.tunnel_status_refresh(request_id=request_id)
 
 
 @shared_task(name="wizard.refresh_all_tunnel_status", soft_time_limit=50, time_limit=60)
 def refresh_all_tunnel_status() -> int:
     """Periodic: one status refresh per active request."""
-    request_ids = provisioning.requests_to_refresh()
+    request_ids = tunnel_status.requests_to_refresh()
     for request_id in request_ids:
         refresh_tunnel_status.delay(request_id)
     return len(request_ids)

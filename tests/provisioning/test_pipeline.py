@@ -22,8 +22,9 @@ from wizard.models import (
 )
 from wizard.providers import TransientProviderError
 from wizard.providers.sandbox import SandboxProvider
-from wizard.services import provisioning
+from wizard.services import provisioning, tunnel_status
 from wizard.services.configs import checksum
+from wizard.services.leases import NotReadyYet
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -143,7 +144,7 @@ def test_a_transient_error_keeps_the_request_for_the_same_task_to_retry(make_req
 def test_a_gateway_still_creating_after_the_wait_is_a_transient_error(make_request, settings) -> None:
     settings.PROVISIONING_WAIT_SECONDS = 0.05
     request = make_request()
-    with pytest.raises(provisioning.NotReadyYet, match="still in status PENDING_CREATE"):
+    with pytest.raises(NotReadyYet, match="still in status PENDING_CREATE"):
         provisioning.provision(
             request_id=request.pk, owner="task-1", provider=SandboxProvider(delay_seconds=30, failure_rate=0)
         )
@@ -231,5 +232,5 @@ def test_tunnel_status_refresh_reads_the_provider(make_request) -> None:
     request = make_request()
     provisioning.provision(request_id=request.pk, owner="task-1", provider=sandbox())
     Tunnel.objects.filter(request=request).update(status="UNKNOWN", status_checked_at=None)
-    assert provisioning.tunnel_status_refresh(request_id=request.pk, provider=sandbox()) == 2
+    assert tunnel_status.tunnel_status_refresh(request_id=request.pk, provider=sandbox()) == 2
     assert set(Tunnel.objects.values_list("status", flat=True)) == {"ACTIVE"}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest
 from wizard.providers.sandbox import SandboxProvider
-from wizard.services import provisioning
+from wizard.services import provisioning, tunnel_status
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_refresh_button_queues_a_status_read_and_polls_until_it_arrives(
     response = signed_in.post(reverse("provisioning:refresh", args=[request.pk]), **HTMX)
     assert sent == [("wizard.refresh_tunnel_status", [request.pk])]
     assert response.status_code == 200 and "?since=" in response.content.decode()
-    provisioning.tunnel_status_refresh(request_id=request.pk, provider=SandboxProvider(delay_seconds=0))
+    tunnel_status.tunnel_status_refresh(request_id=request.pk, provider=SandboxProvider(delay_seconds=0))
     since = response.content.decode().split("?since=")[1].split('"')[0]
     done = signed_in.get(
         reverse("provisioning:status", args=[request.pk]) + "?since=" + unquote(since), **HTMX
