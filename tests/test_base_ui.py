@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -54,7 +53,7 @@ class SampleFinding:
 
 
 class SampleForm(forms.Form):
-    """Every widget shape that includes/field.html distinguishes."""
+    """Every widget shape that the field template (templates/jinja2/forms/field.html) distinguishes."""
 
     name = forms.CharField(label="Connection name", help_text="Letters, digits and dashes.")
     routing = forms.ChoiceField(
@@ -81,7 +80,7 @@ def template_files() -> list[Path]:
 
 
 def render_field(form: forms.Form, name: str) -> str:
-    return Template('{% include "includes/field.html" %}').render(Context({"field": form[name]}))
+    return form[name].as_field_group()
 
 
 # ---------- Template files: what the Content-Security-Policy and the no-CDN rule demand ----------
@@ -423,3 +422,22 @@ def test_menu_closes_on_escape_and_on_a_click_outside(page: Page) -> None:
     page.click("#menu summary")
     page.click("#outside")
     assert not page.evaluate("document.getElementById('menu').open")
+
+
+def test_form_renderer_draws_fields_and_widgets_with_jinja2_and_admin_wrappers_with_django() -> None:
+    from django.forms.renderers import get_default_renderer
+    from django.template.backends.django import Template as DjangoTemplate
+    from django.template.backends.jinja2 import Template as JinjaTemplate
+
+    renderer = get_default_renderer()
+    assert isinstance(renderer.get_template("forms/field.html"), JinjaTemplate)
+    assert isinstance(renderer.get_template("django/forms/widgets/text.html"), JinjaTemplate)
+    # The admin's related-object wrapper exists only as a Django template.
+    assert isinstance(renderer.get_template("admin/widgets/related_widget_wrapper.html"), DjangoTemplate)
+
+
+def test_rendered_field_escapes_what_was_typed() -> None:
+    form = SampleForm(data={"name": '"><script>alert(1)</script>', "notes": "</textarea><b>x</b>"})
+    html = render_field(form, "name") + render_field(form, "notes")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;/textarea&gt;&lt;b&gt;" in html

@@ -96,6 +96,9 @@ ROOT_URLCONF = "wizard.urls"
 WSGI_APPLICATION = "wizard.wsgi.application"
 ASGI_APPLICATION = "wizard.asgi.application"
 
+# Forms, fields and widgets are drawn by Jinja2 (wizard/forms/renderer.py); pages by Django's engine.
+FORM_RENDERER = "wizard.forms.renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

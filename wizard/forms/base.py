@@ -16,8 +16,6 @@ class PlanForm(forms.Form):
     on back/forward; the network rules judge the values afterwards.
     """
 
-    template_name_div = "includes/form_fields.html"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
