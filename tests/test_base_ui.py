@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.views.defaults import permission_denied, server_error
 from playwright.sync_api import Browser, Dialog, Page, expect
@@ -441,3 +441,15 @@ def test_rendered_field_escapes_what_was_typed() -> None:
     html = render_field(form, "name") + render_field(form, "notes")
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&lt;/textarea&gt;&lt;b&gt;" in html
+
+
+@override_settings(DEBUG=True)
+def test_form_templates_leave_no_placeholder_for_an_optional_value_when_debugging() -> None:
+    # With DEBUG, Jinja2 prints an undefined variable as "{{ name }}": field_class and oob are optional.
+    from wizard.forms.renderer import FormRenderer
+    from wizard.templatetags.form_blocks import form_errors, live_field, live_form
+
+    form = SampleForm(data={"routing": "bgp"}, renderer=FormRenderer())
+    html = form.render() + live_form(form) + live_field(form["name"]) + form_errors(form)
+    assert "{{" not in html and "Undefined" not in html
+    assert 'id="live-name"' in html and 'class="field field--invalid "' in html
