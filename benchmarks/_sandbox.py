@@ -1,9 +1,8 @@
 """What the worker benchmarks share: a throw-away database and embedded Redis for the sandbox provider,
-sending requests to the workers and waiting until they are active, and printing one figure."""
+sending requests to the workers and waiting until they are active."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -12,12 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-
-def emit(figure: str, value: float, unit: str, goal: str, passed: bool | None, *, digits: int) -> None:
-    """One figure as the JSON line benchmarks/run.py reads."""
-    row = {"figure": figure, "value": round(value, digits), "unit": unit, "goal": goal, "pass": passed}
-    print(json.dumps(row), flush=True)
 
 
 @dataclass(frozen=True)

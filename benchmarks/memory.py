@@ -15,23 +15,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._sandbox import emit, provision_and_wait, sandbox_bench  # noqa: E402
+from benchmarks._sandbox import provision_and_wait, sandbox_bench  # noqa: E402
+from benchmarks.run import emit  # noqa: E402
 
 BATCH = 200
 GOAL_MB = 200.0
 TIMEOUT_SECONDS = 300
 
 
-def peak_resident_mb(pid: int) -> float:
-    """VmHWM of one process, in MiB."""
-    for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
-
-
 def main() -> None:
-    from tests.processes import celery_worker, descendants
+    from tests.processes import celery_worker, descendants, peak_resident_mb
 
     def provision(request_ids: list[int]) -> None:
         """Send the requests to the worker and wait until each is active with its configs."""

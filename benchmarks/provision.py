@@ -13,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._sandbox import emit, provision_and_wait, sandbox_bench  # noqa: E402
+from benchmarks._sandbox import provision_and_wait, sandbox_bench  # noqa: E402
+from benchmarks.run import emit  # noqa: E402
 
 SINGLE_RUNS = 15
 BATCH = 200

@@ -6,15 +6,16 @@ Run with ``.venv/bin/python benchmarks/render.py``; prints one JSON line per fig
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.run import emit  # noqa: E402
 from wizard.network import parse_plan  # noqa: E402
 from wizard.rendering import render_all  # noqa: E402
 
@@ -63,8 +64,8 @@ def hub_plan(branches: int, mode: str) -> dict[str, Any]:
     }
 
 
-def figure(name: str, value: float, unit: str, goal: str, passed: bool | None) -> None:
-    print(json.dumps({"figure": name, "value": round(value, 4), "unit": unit, "goal": goal, "pass": passed}))
+# Figures to four decimals.
+figure = partial(emit, digits=4)
 
 
 def measure(mode: str, platform: str, repeat: int) -> tuple[float, int]:

@@ -2,7 +2,7 @@
 
 Each script in this folder prints one JSON object per line for each figure it measures:
 {"figure": str, "value": number, "unit": str, "goal": str, "pass": bool | null}.
-Other output is passed through.
+Other output is passed through. Scripts print their figures with `emit`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+
+
+def emit(figure: str, value: float, unit: str, goal: str, passed: bool | None, *, digits: int) -> None:
+    """One figure as the JSON line benchmarks/run.py reads."""
+    row = {"figure": figure, "value": round(value, digits), "unit": unit, "goal": goal, "pass": passed}
+    print(json.dumps(row), flush=True)
 
 
 def run_script(script: Path) -> tuple[list[dict[str, object]], int]:

@@ -6,16 +6,17 @@ Run with ``.venv/bin/python benchmarks/validate.py``; prints one JSON line per f
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.run import emit  # noqa: E402
 from wizard.network import ReservedBlock, parse_plan, validate_plan  # noqa: E402
 from wizard.network.addresses import parse_block  # noqa: E402
 from wizard.network.gcpause import collector_paused  # noqa: E402
@@ -111,8 +112,8 @@ def naive_overlap_count(cidrs: list[str]) -> int:
     return count
 
 
-def figure(name: str, value: float, unit: str, goal: str, passed: bool) -> None:
-    print(json.dumps({"figure": name, "value": round(value, 4), "unit": unit, "goal": goal, "pass": passed}))
+# Figures to four decimals.
+figure = partial(emit, digits=4)
 
 
 def main() -> None:

@@ -35,15 +35,13 @@ informational. Prints one JSON line per figure (see benchmarks/run.py). Run with
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,18 +58,18 @@ from benchmarks._web_load import (  # noqa: E402
     gunicorn,
     in_process_cpu_ms,
     measure,
-    peak_resident_mb,
 )
 from benchmarks._web_seed import SETTINGS_MODULE, seed  # noqa: E402
-from tests.processes import descendants, free_port  # noqa: E402
+from benchmarks.run import emit  # noqa: E402
+from tests.processes import descendants, free_port, peak_resident_mb  # noqa: E402
 
 P99_GOAL_MS = 50.0
 RATIO_GOAL = 0.5
 MEMORY_GOAL_MB = 200.0
 
 
-def figure(name: str, value: float, unit: str, goal: str, passed: bool | None) -> None:
-    print(json.dumps({"figure": name, "value": round(value, 3), "unit": unit, "goal": goal, "pass": passed}))
+# Figures to three decimals.
+figure = partial(emit, digits=3)
 
 
 @contextmanager

@@ -22,6 +22,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def peak_resident_mb(pid: int) -> float:
+    """VmHWM of one process, in MiB."""
+    for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
 def descendants(pid: int) -> set[int]:
     """Every live process below `pid`, from /proc."""
     children: dict[int, list[int]] = {}
