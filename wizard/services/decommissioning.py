@@ -40,12 +40,11 @@ from wizard.providers.base import NOT_FOUND
 from wizard.services.audit import audit_record
 from wizard.services.configs import hub_refresh_request
 from wizard.services.leases import (
+    LeasedAttempt,
     LeaseLost,
-    NotReadyYet,
     Outcome,
     lease_note_error,
     lease_release,
-    lease_renew,
     lease_send,
     lease_take,
     requeue_after,
@@ -261,16 +260,8 @@ def _in_use(row: Gateway, request: ConnectionRequest) -> bool:
     return False
 
 
-class _Removal:
+class _Removal(LeasedAttempt):
     """The steps of one attempt; each deletes only what is still recorded."""
-
-    def __init__(self, *, request: ConnectionRequest, owner: str, provider: Provider) -> None:
-        self.request = request
-        self.owner = owner
-        self.provider = provider
-
-    def step(self, name: str) -> None:
-        lease_renew(request_id=self.request.pk, owner=self.owner, step=name)
 
     def wait_gone(self, read: Callable[[], object], *, what: str) -> None:
         """Poll `read` until the provider answers NOT_FOUND; NotReadyYet after the in-place wait."""
@@ -283,12 +274,7 @@ class _Removal:
                 if error.code == NOT_FOUND:
                     return
                 raise
-            if time.monotonic() > deadline:
-                status = getattr(state, "status", "?")
-                raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
-            lease_renew(request_id=self.request.pk, owner=self.owner)
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+            pause = self.pause(deadline, pause, what=what, status=getattr(state, "status", "?"))
 
     def records(self, kind: str) -> list[ProviderResource]:
         return list(ProviderResource.objects.filter(request=self.request, kind=kind).order_by("-pk"))

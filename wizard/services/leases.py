@@ -8,8 +8,10 @@ over stops (LeaseLost) without touching anything.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.conf import settings
@@ -19,6 +21,10 @@ from kombu.exceptions import OperationalError
 
 from wizard.models import ProvisioningJob
 from wizard.providers import ProviderError, TransientProviderError
+
+if TYPE_CHECKING:
+    from wizard.models import ConnectionRequest
+    from wizard.providers import Provider
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +96,28 @@ def lease_renew(*, request_id: int, owner: str, step: str | None = None) -> None
         fields["step"] = step
     if not ProvisioningJob.objects.filter(request_id=request_id, owner=owner).update(**fields):
         raise LeaseLost(request_id)
+
+
+class LeasedAttempt:
+    """One attempt at a request's cloud work under `owner`'s lease: each step renews it, and so does every
+    pause while the attempt waits for the provider."""
+
+    def __init__(self, *, request: ConnectionRequest, owner: str, provider: Provider) -> None:
+        self.request = request
+        self.owner = owner
+        self.provider = provider
+
+    def step(self, name: str) -> None:
+        lease_renew(request_id=self.request.pk, owner=self.owner, step=name)
+
+    def pause(self, deadline: float, pause: float, *, what: str, status: object) -> float:
+        """Renew the lease and sleep before the next look at the provider; returns the next, doubled pause
+        (at most 1 s). NotReadyYet once past `deadline`, so the task retries later instead."""
+        if time.monotonic() > deadline:
+            raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
+        lease_renew(request_id=self.request.pk, owner=self.owner)
+        time.sleep(pause)
+        return min(pause * 2, 1.0)
 
 
 def lease_note_error(*, request_id: int, owner: str, error: ProviderError) -> None:

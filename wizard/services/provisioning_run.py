@@ -22,11 +22,10 @@ from wizard.providers import (
     GatewaySpec,
     GatewayState,
     PermanentProviderError,
-    Provider,
 )
 from wizard.providers.base import CONNECTION_BROKEN, CONNECTION_READY, GATEWAY_BROKEN, GATEWAY_READY
 from wizard.services.configs import generate_request_configs, request_plan
-from wizard.services.leases import NotReadyYet, lease_renew, wait_seconds
+from wizard.services.leases import LeasedAttempt, wait_seconds
 
 T = TypeVar("T")
 
@@ -41,18 +40,10 @@ def _gateway_subnets(gateway: PlanGateway) -> tuple[str, ...]:
     return gateway.local_subnets or gateway.vpc_cidrs
 
 
-class ProvisioningRun:
+class ProvisioningRun(LeasedAttempt):
     """The steps of one attempt; each step skips what an earlier attempt already recorded."""
 
-    def __init__(self, *, request: ConnectionRequest, owner: str, provider: Provider) -> None:
-        self.request = request
-        self.owner = owner
-        self.provider = provider
-
     # -- helpers ---------------------------------------------------------------------------------------------
-
-    def step(self, name: str) -> None:
-        lease_renew(request_id=self.request.pk, owner=self.owner, step=name)
 
     def wait(self, read: Callable[[], T], *, ready: frozenset[str], broken: frozenset[str], what: str) -> T:
         """Poll `read` until its status is ready; NotReadyYet after the in-place wait, so the task retries."""
@@ -65,11 +56,7 @@ class ProvisioningRun:
                 return state
             if status in broken:
                 raise PermanentProviderError("WIZARD.BROKEN", f"the {what} is in status {status}")
-            if time.monotonic() > deadline:
-                raise NotReadyYet("WIZARD.PENDING", f"the {what} is still in status {status}")
-            lease_renew(request_id=self.request.pk, owner=self.owner)
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+            pause = self.pause(deadline, pause, what=what, status=status)
 
     def ledger(self, key: str, kind: str, create: Callable[[], str]) -> str:
         """The provider id recorded under `key`, creating (and recording) the resource if there is none."""
