@@ -8,20 +8,14 @@ from typing import Any
 
 import pytest
 from celery import current_app
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
+from tests.people import make_user
 from tests.provisioning.conftest import create_request, plan_for
 from wizard.models import ConnectionRequest, Team
 from wizard.providers.sandbox import SandboxProvider
 from wizard.services import provisioning
-
-
-def make_user(name: str, *, staff: bool = False) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(
-        name, email=f"{name}@example.com", password="x-long-password-1", is_staff=staff
-    )
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.configs.conftest import make_user
+from tests.people import make_user
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig
 from wizard.services import configs
 from wizard.services.configs import generate_request_configs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.configs.conftest import make_user
+from tests.people import make_user
 from wizard.choices import RequestStatus
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig
 from wizard.services import configs

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from tests.configs.conftest import branch_plan, make_user, provision
+from tests.configs.conftest import branch_plan, provision
+from tests.people import make_user
 from tests.provisioning.conftest import create_request
 from wizard.config_selectors import config_changes
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig, Team

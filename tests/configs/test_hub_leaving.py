@@ -12,8 +12,8 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from tests.configs.conftest import make_user
 from tests.configs.test_hub_changes import branch, remote_ts, swanctl
+from tests.people import make_user
 from wizard.choices import RequestStatus
 from wizard.config_selectors import config_changes
 from wizard.models import (

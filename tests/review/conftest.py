@@ -7,26 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from tests.people import make_user
 from tests.plans import PSK, base_plan
 from wizard.choices import RequestStatus, Scenario
 from wizard.models import ConnectionRequest, Gateway, Team
 
-PASSWORD = "review-passphrase-2024"
 PLAN: dict[str, Any] = base_plan(gateway={"flavor": "Basic"}, site={"bgp_asn": None})
-
-
-def make_user(username: str, *, staff: bool = False, superuser: bool = False) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(
-        username,
-        email=f"{username}@example.com",
-        password=PASSWORD,
-        is_staff=staff or superuser,
-        is_superuser=superuser,
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import json
 import pytest
 from django.core import mail
 
-from tests.review.conftest import PASSWORD, PLAN, PSK
+from tests.people import PASSWORD
+from tests.review.conftest import PLAN, PSK
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest
 

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.review.conftest import make_user
+from tests.people import make_user
 from wizard.choices import RequestStatus
 from wizard.models import ConnectionRequest
 

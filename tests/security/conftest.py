@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from wizard.models import Team
+from tests.people import make_user
+from tests.wizard.scenarios import scenario_steps
+from wizard.choices import Scenario
+from wizard.models import ConnectionRequest, Team
 
-PASSWORD = "security-passphrase-2024"
 ROLES = ("anonymous", "owner", "teammate", "outsider", "staff", "superuser")
 
 
@@ -47,16 +49,6 @@ def site_routes(*, admin: bool = False) -> list[Route]:
                 yield Route(name, arguments + own, prefix + str(entry.pattern))
 
     return sorted(set(walk(get_resolver().url_patterns, "", "", ())), key=lambda route: route.name)
-
-
-def make_user(username: str, *, staff: bool = False, superuser: bool = False) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(
-        username,
-        email=f"{username}@example.com",
-        password=PASSWORD,
-        is_staff=staff or superuser,
-        is_superuser=superuser,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +97,13 @@ def people(team: Team, other_team: Team) -> dict[str, AbstractBaseUser | None]:
         "staff": make_user("rita", staff=True),
         "superuser": make_user("root", superuser=True),
     }
+
+
+@pytest.fixture
+def draft(people: dict[str, AbstractBaseUser | None], team: Team) -> ConnectionRequest:
+    """The owner's hybrid-cloud draft, its first step posted through the wizard."""
+    client = Client()
+    client.force_login(people["owner"])
+    steps, _ = scenario_steps(Scenario.HYBRID_CLOUD, team)
+    assert client.post(reverse("wizard:new", args=[Scenario.HYBRID_CLOUD]), steps["cloud"]).status_code == 302
+    return ConnectionRequest.objects.get()

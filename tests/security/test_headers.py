@@ -25,18 +25,9 @@ from tests.processes import BASE_DIR
 from tests.security.conftest import Route, site_routes
 from tests.wizard.scenarios import scenario_steps
 from wizard.choices import Scenario
-from wizard.models import ConnectionRequest, Team
+from wizard.models import ConnectionRequest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(people: dict[str, AbstractBaseUser | None], team: Team) -> ConnectionRequest:
-    client = Client()
-    client.force_login(people["owner"])
-    steps, _ = scenario_steps(Scenario.HYBRID_CLOUD, team)
-    assert client.post(reverse("wizard:new", args=[Scenario.HYBRID_CLOUD]), steps["cloud"]).status_code == 302
-    return ConnectionRequest.objects.get()
 
 
 def url_for(route: Route, draft: ConnectionRequest) -> str:

@@ -17,8 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
 
+from tests.people import make_user
 from tests.review.conftest import PLAN
-from tests.security.conftest import make_user, site_routes
+from tests.security.conftest import site_routes
 from tests.wizard.scenarios import scenario_steps
 from wizard.choices import RequestStatus, Scenario
 from wizard.forms.steps import FORM_STEPS

@@ -17,9 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security.conftest import Route, site_routes
-from tests.wizard.scenarios import scenario_steps
-from wizard.choices import Scenario
-from wizard.models import ConnectionRequest, Team
+from wizard.models import ConnectionRequest
 
 STATIC = Path(__file__).resolve().parents[2] / "static" / "wizard"
 SCOPES = {"validate": "validate", "import": "import", "download": "download"}
@@ -33,15 +31,6 @@ LIMITED = [
 
 def scope_of(route: Route) -> str:
     return next(scope for word, scope in SCOPES.items() if word in route.name.split(":")[-1])
-
-
-@pytest.fixture
-def draft(people: dict[str, AbstractBaseUser | None], team: Team) -> ConnectionRequest:
-    client = Client()
-    client.force_login(people["owner"])
-    steps, _ = scenario_steps(Scenario.HYBRID_CLOUD, team)
-    assert client.post(reverse("wizard:new", args=[Scenario.HYBRID_CLOUD]), steps["cloud"]).status_code == 302
-    return ConnectionRequest.objects.get()
 
 
 def kwargs_for(route: Route, draft: ConnectionRequest) -> dict[str, Any]:
