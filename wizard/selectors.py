@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from wizard.choices import RequestStatus
 from wizard.models import AuditEvent, ConnectionRequest, DeviceConfig, Gateway, Team, Tunnel
-from wizard.network import Finding, Plan, ReservedBlock, parse_plan, validate_plan
+from wizard.network import Finding, Plan, ReservedBlock, ResolvedTunnel, parse_plan, validate_plan
 from wizard.network.addresses import containing_block
 
 User = AbstractBaseUser | AnonymousUser
@@ -139,6 +139,18 @@ def tunnel_addresses_in_use(gateway_id: int | None, *, exclude_request_id: int |
         .values_list("local_address", "peer_address")
     )
     return [address for pair in pairs for address in pair if address]
+
+
+def as_resolved(tunnel: Tunnel) -> ResolvedTunnel:
+    """A recorded tunnel in the network rules' terms (its addresses final once provisioning assigned them)."""
+    return ResolvedTunnel(
+        peer=tunnel.peer,
+        connection=tunnel.connection,
+        cloud_ip=tunnel.cloud_ip,
+        customer_ip=tunnel.customer_ip,
+        local_address=tunnel.local_address,
+        peer_address=tunnel.peer_address,
+    )
 
 
 def plan_with_psk(plan: dict[str, Any], psk: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from wizard.network import Plan, parse_plan
 from wizard.network.tunnels import ResolvedTunnel
 from wizard.rendering.engine import render_all
 from wizard.rendering.errors import ConfigError
+from wizard.selectors import as_resolved
 from wizard.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -78,17 +79,7 @@ def request_plan(request: ConnectionRequest) -> Plan:
 
 def stored_tunnels(request: ConnectionRequest) -> tuple[ResolvedTunnel, ...]:
     """The request's tunnels as recorded (addresses final once provisioning assigned them)."""
-    return tuple(
-        ResolvedTunnel(
-            peer=tunnel.peer,
-            connection=tunnel.connection,
-            cloud_ip=tunnel.cloud_ip,
-            customer_ip=tunnel.customer_ip,
-            local_address=tunnel.local_address,
-            peer_address=tunnel.peer_address,
-        )
-        for tunnel in request.tunnels.order_by("pk")
-    )
+    return tuple(as_resolved(tunnel) for tunnel in request.tunnels.order_by("pk"))
 
 
 def checksum(content: str) -> str:

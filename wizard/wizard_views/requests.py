@@ -15,8 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from wizard import selectors
 from wizard.choices import RequestStatus, Scenario
 from wizard.diagram import topology_svg
-from wizard.models import Tunnel
-from wizard.network import ResolvedTunnel, resolve_tunnels
+from wizard.network import resolve_tunnels
 from wizard.services.drafts import DraftLocked, draft_delete
 from wizard.timeline import status_timeline
 from wizard.wizard_views.shared import editable, in_use
@@ -26,17 +25,6 @@ from wizard.wizard_views.shared import editable, in_use
 def my_requests(request: HttpRequest) -> HttpResponse:
     requests = selectors.visible_requests(request.user)
     return render(request, "wizard/my_requests.html", {"requests": requests})
-
-
-def _as_resolved(tunnel: Tunnel) -> ResolvedTunnel:
-    return ResolvedTunnel(
-        peer=tunnel.peer,
-        connection=tunnel.connection,
-        cloud_ip=tunnel.cloud_ip,
-        customer_ip=tunnel.customer_ip,
-        local_address=tunnel.local_address,
-        peer_address=tunnel.peer_address,
-    )
 
 
 def _person(user: Any) -> str:
@@ -52,7 +40,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tunnels = list(detail.tunnels.all())
     planned = resolve_tunnels(parsed, used=() if tunnels else in_use(detail)) if parsed is not None else ()
     # Once provisioned, the diagram shows the tunnels as built, with the addresses the cloud assigned.
-    drawn = [_as_resolved(tunnel) for tunnel in tunnels] if tunnels else planned
+    drawn = [selectors.as_resolved(tunnel) for tunnel in tunnels] if tunnels else planned
     events = list(detail.audit_events.all())  # prefetched, oldest first
     context = {
         "detail": detail,
