@@ -25,6 +25,21 @@ def plan_for(index: int = 0, **changes: Any) -> dict[str, Any]:
     return data
 
 
+def cross_region_gateways(index: int = 0) -> list[dict[str, Any]]:
+    """The gateway of plan_for(index) in region A and a second one in region B, for a cross-region plan."""
+    first = plan_for(index)["gateways"][0]
+    second = {
+        **first,
+        "name": "vpngw-ams",
+        "region": "eu-nl",
+        "vpc": "vpc-ams",
+        "vpc_cidrs": ["172.16.0.0/16"],
+        "local_subnets": ["172.16.1.0/24"],
+        "bgp_asn": 64513,
+    }
+    return [first, second]
+
+
 def create_request(
     owner: Any, team: Team, *, index: int = 0, status: str = RequestStatus.APPROVED, **changes: Any
 ) -> ConnectionRequest:

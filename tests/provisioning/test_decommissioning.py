@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tests.provisioning.conftest import plan_for
+from tests.provisioning.conftest import cross_region_gateways
 from wizard.celery import app
 from wizard.choices import RequestStatus
 from wizard.models import (
@@ -249,19 +249,7 @@ def test_a_gateway_another_request_uses_is_kept(make_request, sent_tasks) -> Non
 
 
 def test_a_cross_region_request_deletes_its_mirrored_side_and_both_gateways(make_request, sent_tasks) -> None:
-    data = plan_for(1)
-    second = {
-        **data["gateways"][0],
-        "name": "vpngw-ams",
-        "region": "eu-nl",
-        "vpc": "vpc-ams",
-        "vpc_cidrs": ["172.16.0.0/16"],
-        "local_subnets": ["172.16.1.0/24"],
-        "bgp_asn": 64513,
-    }
-    request = active(
-        make_request, 1, scenario="cross_region", gateways=[data["gateways"][0], second], sites=[]
-    )
+    request = active(make_request, 1, scenario="cross_region", gateways=cross_region_gateways(1), sites=[])
     assert kinds() == {"vpn_gateway": 2, "customer_gateway": 4, "vpn_connection": 4, "connection_monitor": 4}
     start(request)
     assert decommissioning.decommission(request_id=request.pk, owner="t", provider=sandbox()).result == (

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tests.provisioning.conftest import plan_for
+from tests.provisioning.conftest import cross_region_gateways, plan_for
 from wizard.choices import RequestStatus
 from wizard.models import (
     ConnectionRequest,
@@ -190,17 +190,7 @@ def test_branches_on_one_hub_share_its_gateway_and_get_distinct_tunnel_addresses
 
 
 def test_cross_region_creates_both_gateways_and_mirrored_connections(make_request) -> None:
-    data = plan_for(0)
-    second = {
-        **data["gateways"][0],
-        "name": "vpngw-ams",
-        "region": "eu-nl",
-        "vpc": "vpc-ams",
-        "vpc_cidrs": ["172.16.0.0/16"],
-        "local_subnets": ["172.16.1.0/24"],
-        "bgp_asn": 64513,
-    }
-    request = make_request(scenario="cross_region", gateways=[data["gateways"][0], second], sites=[])
+    request = make_request(scenario="cross_region", gateways=cross_region_gateways(0), sites=[])
     outcome = provisioning.provision(request_id=request.pk, owner="task-1", provider=sandbox())
     assert outcome.result == "active", outcome.reason
     assert kinds() == {"vpn_gateway": 2, "customer_gateway": 4, "vpn_connection": 4, "connection_monitor": 4}
